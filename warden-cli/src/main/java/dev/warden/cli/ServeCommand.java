@@ -1,0 +1,77 @@
+package dev.warden.cli;
+
+import dev.warden.server.DataDir;
+import dev.warden.server.ServerConfig;
+import dev.warden.server.WardenServer;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the Warden server on a data directory made by 'warden init'. Listens on 127.0.0.1",
+      "unless told otherwise; a non-loopback address needs --allow-public-bind and TLS (or",
+      "--behind-tls-proxy). Stops cleanly on Ctrl-C / SIGTERM."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Mixin DataDirOption data;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description = "Override warden.yaml's listen address.")
+  String listen;
+
+  @Option(
+      names = "--allow-public-bind",
+      description = "Allow a non-loopback listen address (TLS still required).")
+  boolean allowPublicBind;
+
+  @Option(
+      names = "--behind-tls-proxy",
+      description =
+          "Connections arrive through a TLS-terminating proxy; agents sign https:// URLs.")
+  boolean behindTlsProxy;
+
+  @Override
+  public Integer call() throws Exception {
+    DataDir d = data.dataDir();
+    if (!Files.isRegularFile(d.config())) {
+      System.err.println(
+          "warden: "
+              + d.root()
+              + " is not a Warden data directory; create one with: warden init --data-dir "
+              + d.root());
+      return 2;
+    }
+    ServerConfig cfg = ServerConfig.load(d).withBindFlags(allowPublicBind, behindTlsProxy);
+    if (listen != null) {
+      cfg = cfg.withListen(listen);
+    }
+    WardenServer server;
+    try {
+      server = WardenServer.start(d, cfg, Clock.systemUTC(), new SecureRandom());
+    } catch (WardenServer.StartupException e) {
+      System.err.println("warden: " + e.getMessage());
+      return 2;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                }));
+    System.out.println("Warden is listening on " + server.url() + "  (data: " + d.root() + ")");
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,161 @@
+package dev.warden.log;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warden.crypto.HmacKey;
+import dev.warden.json.Canonical;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds log entries: RFC 8785 canonical JSON objects with the common fields of SPEC §12 ({@code
+ * v}, {@code kind}, {@code ts}, …). LOG-FORMAT.md documents every field; change both together.
+ */
+public final class Entries {
+  /** Version of the entry format. */
+  public static final int VERSION = 1;
+
+  private static final DateTimeFormatter TS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private final HmacKey paramsKey;
+  private final ParamsMode paramsMode;
+
+  public Entries(HmacKey paramsKey, ParamsMode paramsMode) {
+    this.paramsKey = paramsKey;
+    this.paramsMode = paramsMode;
+  }
+
+  /** One reason of a decision or refusal. {@code rule} is absent for refusals. */
+  public record Reason(@Nullable String rule, String code, String message) {}
+
+  /** The facts of an authenticated, valid action request that every entry about it records. */
+  public record Subject(
+      String decisionId,
+      String agent,
+      String tenant,
+      String keyId,
+      String action,
+      String resource,
+      String requestDigest,
+      JsonNode request) {}
+
+  /** A policy decision: {@code decision} is {@code allow}, {@code deny} or {@code pending}. */
+  public byte[] decision(
+      Instant ts, Subject s, String decision, List<Reason> reasons, String policyHash) {
+    ObjectNode e = common(EntryKind.DECISION, ts);
+    subject(e, s);
+    e.put("decision", decision);
+    e.set("reasons", reasons(reasons));
+    e.put("policy_hash", policyHash);
+    return Canonical.bytes(e);
+  }
+
+  /**
+   * A refusal of an authenticated agent (replay, limits, invalid body): logged individually. {@code
+   * s} may lack action and resource when the body could not be read.
+   */
+  public byte[] refusal(
+      Instant ts,
+      String decisionId,
+      String agent,
+      String tenant,
+      @Nullable String requestDigest,
+      Reason reason) {
+    ObjectNode e = common(EntryKind.REFUSAL, ts);
+    e.put("decision_id", decisionId);
+    e.put("agent", agent);
+    e.put("tenant", tenant);
+    if (requestDigest != null) {
+      e.put("request_digest", requestDigest);
+    }
+    e.put("decision", "deny");
+    e.set("reasons", reasons(List.of(reason)));
+    return Canonical.bytes(e);
+  }
+
+  /** Refusals before authentication, counted per reason and source over a window. */
+  public byte[] refusalSummary(
+      Instant windowStart, Instant windowEnd, String code, String source, long count) {
+    ObjectNode e = common(EntryKind.REFUSAL_SUMMARY, windowEnd);
+    e.put("code", code);
+    e.put("source", source);
+    e.put("count", count);
+    e.put("window_start", format(windowStart));
+    e.put("window_end", format(windowEnd));
+    return Canonical.bytes(e);
+  }
+
+  /** An operator's action ({@code op} like {@code agent.create}) on {@code target}. */
+  public byte[] admin(
+      Instant ts, String operator, String op, String target, Map<String, String> details) {
+    ObjectNode e = common(EntryKind.ADMIN, ts);
+    e.put("operator", operator);
+    e.put("op", op);
+    e.put("target", target);
+    ObjectNode d = e.putObject("details");
+    details.forEach(d::put);
+    return Canonical.bytes(e);
+  }
+
+  /** A policy activation, with the full text so any later decision can be re-explained. */
+  public byte[] policy(Instant ts, String operator, String policyHash, String policyText) {
+    ObjectNode e = common(EntryKind.POLICY, ts);
+    e.put("operator", operator);
+    e.put("policy_hash", policyHash);
+    e.put("text", policyText);
+    return Canonical.bytes(e);
+  }
+
+  public static String format(Instant ts) {
+    return TS.format(ts.truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  private static ObjectNode common(EntryKind kind, Instant ts) {
+    ObjectNode e = F.objectNode();
+    e.put("v", VERSION);
+    e.put("kind", kind.wire());
+    e.put("ts", format(ts));
+    return e;
+  }
+
+  private void subject(ObjectNode e, Subject s) {
+    e.put("decision_id", s.decisionId());
+    e.put("agent", s.agent());
+    e.put("tenant", s.tenant());
+    e.put("key_id", s.keyId());
+    e.put("action", s.action());
+    e.put("resource", s.resource());
+    e.put("request_digest", s.requestDigest());
+    JsonNode req = s.request();
+    if (req.has("params")) {
+      e.set("params", paramsMode.protect(req.get("params"), paramsKey));
+    }
+    for (String field : List.of("amount", "labels", "classification")) {
+      if (req.has(field)) {
+        e.set(field, req.get(field));
+      }
+    }
+  }
+
+  private static ArrayNode reasons(List<Reason> reasons) {
+    ArrayNode a = F.arrayNode();
+    for (Reason r : reasons) {
+      ObjectNode o = a.addObject();
+      if (r.rule() != null) {
+        o.put("rule", r.rule());
+      }
+      o.put("code", r.code());
+      o.put("message", r.message());
+    }
+    return a;
+  }
+}

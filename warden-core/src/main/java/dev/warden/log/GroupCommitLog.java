@@ -1,0 +1,207 @@
+package dev.warden.log;
+
+import dev.warden.error.ErrorCode;
+import dev.warden.error.RequestRejected;
+import dev.warden.store.DecisionRef;
+import dev.warden.store.IdempotencyRecord;
+import dev.warden.store.LogHead;
+import dev.warden.store.LogStore;
+import dev.warden.store.NonceRecord;
+import dev.warden.store.SealedBatch;
+import dev.warden.store.StoreException;
+import dev.warden.store.StoredEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only writer of the log. Callers hand it entries and wait until theirs is durable; one
+ * committer thread takes whatever has queued up (at most {@link #MAX_BATCH} entries) and writes it
+ * in one transaction, so many requests share one fsync. There is no artificial wait: a batch closes
+ * as soon as the previous commit returns, which keeps the batch window far below 5 ms while the
+ * disk keeps up.
+ *
+ * <p>Guarantee: {@link #append} returns only after the entry and the state that goes with it are on
+ * disk, and throws {@code store.unavailable} otherwise — Warden never answers a decision it could
+ * not log.
+ */
+public final class GroupCommitLog implements AutoCloseable {
+  public static final int MAX_BATCH = 1_024;
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitLog.class);
+
+  private record Job(PendingEntry entry, CompletableFuture<Long> done) {}
+
+  private final LogStore store;
+  private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+  private final Thread committer;
+  private volatile boolean closed;
+  private volatile boolean healthy = true;
+  private volatile LogHead head;
+
+  private GroupCommitLog(LogStore store, LogHead head) {
+    this.store = store;
+    this.head = head;
+    this.committer = Thread.ofPlatform().name("warden-group-commit").daemon().unstarted(this::run);
+  }
+
+  /** Opens the log on {@code store} and starts the committer. */
+  public static GroupCommitLog start(LogStore store) throws StoreException {
+    GroupCommitLog l = new GroupCommitLog(store, store.head());
+    MerkleFrontier.restore(l.head.size(), l.head.state()); // fail fast on a corrupt head
+    l.committer.start();
+    return l;
+  }
+
+  /**
+   * Appends an entry and waits until it is durable.
+   *
+   * @return the entry's index in the log
+   * @throws RequestRejected {@code store.unavailable} if it could not be written; {@code
+   *     replay.nonce_reused} or {@code idempotency.in_flight} if the store found the nonce or the
+   *     idempotency key already taken
+   */
+  public long append(PendingEntry entry) throws RequestRejected {
+    CompletableFuture<Long> f = submit(entry);
+    try {
+      return f.get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RequestRejected r) {
+        throw r;
+      }
+      throw unavailable("the log could not be written");
+    } catch (TimeoutException e) {
+      throw unavailable("the log did not confirm the write within 30 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable("interrupted while waiting for the log");
+    }
+  }
+
+  /** Queues an entry without waiting (refusal summaries: nothing is answered on them). */
+  public CompletableFuture<Long> submit(PendingEntry entry) {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    if (closed) {
+      f.completeExceptionally(unavailable("the log is closed"));
+      return f;
+    }
+    queue.add(new Job(entry, f));
+    return f;
+  }
+
+  /** The end of the log as of the last commit. */
+  public LogHead head() {
+    return head;
+  }
+
+  /** False after a failed commit, until a commit succeeds again. */
+  public boolean healthy() {
+    return healthy;
+  }
+
+  private void run() {
+    List<Job> batch = new ArrayList<>(MAX_BATCH);
+    while (!closed || !queue.isEmpty()) {
+      try {
+        Job first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        commit(batch);
+      } catch (InterruptedException e) {
+        if (closed) {
+          break;
+        }
+      } catch (RuntimeException e) {
+        // A bug, not an I/O fault: fail the batch rather than the committer thread.
+        log.error("group commit failed", e);
+        batch.forEach(j -> j.done.completeExceptionally(unavailable("internal error in the log")));
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void commit(List<Job> batch) {
+    try {
+      SealedBatch sealed = store.append(h -> seal(h, batch));
+      head = sealed.newHead();
+      healthy = true;
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).done.complete(sealed.entries().get(i).index());
+      }
+    } catch (StoreException e) {
+      if (e.kind() == StoreException.Kind.CONFLICT && batch.size() > 1) {
+        // One entry's nonce or idempotency key was taken (another process raced us): write the
+        // others, so one bad request does not fail its neighbours.
+        for (Job j : batch) {
+          commit(List.of(j));
+        }
+        return;
+      }
+      RequestRejected r = rejectionFor(e);
+      if (e.kind() != StoreException.Kind.CONFLICT) {
+        healthy = false;
+        log.error("log append failed: {}", e.getMessage());
+      }
+      batch.forEach(j -> j.done.completeExceptionally(r));
+    }
+  }
+
+  private static RequestRejected rejectionFor(StoreException e) {
+    if (e.kind() == StoreException.Kind.CONFLICT) {
+      return new RequestRejected(
+          ErrorCode.REPLAY_NONCE_REUSED,
+          "the nonce or idempotency key of this request was already used");
+    }
+    return unavailable("the log could not be written; the request was not decided");
+  }
+
+  static SealedBatch seal(LogHead head, List<Job> batch) {
+    MerkleFrontier frontier = MerkleFrontier.restore(head.size(), head.state());
+    List<StoredEntry> entries = new ArrayList<>(batch.size());
+    List<NonceRecord> nonces = new ArrayList<>();
+    List<IdempotencyRecord> idem = new ArrayList<>();
+    List<DecisionRef> decisions = new ArrayList<>();
+    for (Job j : batch) {
+      PendingEntry p = j.entry;
+      long index = frontier.size();
+      frontier.append(MerkleHasher.leafHash(p.entry()));
+      entries.add(new StoredEntry(index, p.entry()));
+      if (p.nonce() != null) {
+        nonces.add(p.nonce());
+      }
+      if (p.idempotency() != null) {
+        idem.add(p.idempotency());
+      }
+      if (p.decisionId() != null && p.agentId() != null) {
+        decisions.add(new DecisionRef(p.decisionId(), p.agentId(), index));
+      }
+    }
+    return new SealedBatch(
+        new LogHead(frontier.size(), frontier.serialize()), entries, nonces, idem, decisions);
+  }
+
+  private static RequestRejected unavailable(String detail) {
+    return new RequestRejected(ErrorCode.STORE_UNAVAILABLE, detail);
+  }
+
+  /** Stops accepting entries, writes what is queued, and stops the committer. */
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      committer.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

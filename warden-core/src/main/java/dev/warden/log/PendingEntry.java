@@ -1,0 +1,34 @@
+package dev.warden.log;
+
+import dev.warden.store.IdempotencyRecord;
+import dev.warden.store.NonceRecord;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An entry waiting for its group commit, with the state that must become durable together with it.
+ *
+ * @param entry the canonical JSON bytes of the entry (exactly what is hashed)
+ * @param decisionId the decision this entry records, to index it for {@code GET
+ *     /v1/decisions/{id}}; null for entries that are not decisions
+ * @param agentId the agent the decision belongs to; null exactly when {@code decisionId} is
+ */
+public record PendingEntry(
+    byte[] entry,
+    @Nullable String decisionId,
+    @Nullable String agentId,
+    @Nullable NonceRecord nonce,
+    @Nullable IdempotencyRecord idempotency) {
+
+  public PendingEntry {
+    Objects.requireNonNull(entry, "entry");
+    if ((decisionId == null) != (agentId == null)) {
+      throw new IllegalArgumentException("decisionId and agentId go together");
+    }
+  }
+
+  /** An entry that carries no other state (summaries, admin actions, policy activations). */
+  public static PendingEntry of(byte[] entry) {
+    return new PendingEntry(entry, null, null, null, null);
+  }
+}

@@ -1,0 +1,337 @@
+package dev.warden.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.warden.auth.AgentAuthenticator;
+import dev.warden.auth.Authenticated;
+import dev.warden.crypto.Digests;
+import dev.warden.error.ErrorCode;
+import dev.warden.error.RequestRejected;
+import dev.warden.httpsig.ContentDigest;
+import dev.warden.httpsig.SignatureException;
+import dev.warden.id.Ulid;
+import dev.warden.idempotency.IdempotencyGuard;
+import dev.warden.json.Canonical;
+import dev.warden.json.JsonRejected;
+import dev.warden.json.StrictJson;
+import dev.warden.limits.Limits;
+import dev.warden.log.Entries;
+import dev.warden.log.GroupCommitLog;
+import dev.warden.log.PendingEntry;
+import dev.warden.log.RefusalSummaries;
+import dev.warden.policy.Policy;
+import dev.warden.policy.PolicyDecision;
+import dev.warden.policy.PolicyRequest;
+import dev.warden.replay.ReplayGuard;
+import dev.warden.store.AgentRecord;
+import dev.warden.store.DecisionRef;
+import dev.warden.store.IdempotencyRecord;
+import dev.warden.store.LogStore;
+import dev.warden.store.NonceRecord;
+import dev.warden.store.StoreException;
+import dev.warden.store.StoredEntry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The path of an agent request, in the order of SPEC §1: authenticate → freshness → status → digest
+ * → replay → body → idempotency → policy → log → answer. {@link #decide} lists the stages; read it
+ * to know what Warden does.
+ *
+ * <p>Every refusal of an authenticated agent is written to the log as its own entry before it is
+ * answered; refusals before authentication are counted into refusal summaries. Nothing is answered
+ * that is not durable in the log.
+ */
+public final class DecisionPipeline {
+  private final Clock clock;
+  private final Ulid ids;
+  private final Limits limits;
+  private final AgentAuthenticator authenticator;
+  private final ReplayGuard replay;
+  private final IdempotencyGuard idempotency;
+  private final Supplier<Policy> policy;
+  private final Entries entries;
+  private final GroupCommitLog log;
+  private final LogStore logStore;
+  private final RefusalSummaries summaries;
+
+  public DecisionPipeline(
+      Clock clock,
+      Ulid ids,
+      Limits limits,
+      AgentAuthenticator authenticator,
+      ReplayGuard replay,
+      IdempotencyGuard idempotency,
+      Supplier<Policy> policy,
+      Entries entries,
+      GroupCommitLog log,
+      LogStore logStore,
+      RefusalSummaries summaries) {
+    this.clock = clock;
+    this.ids = ids;
+    this.limits = limits;
+    this.authenticator = authenticator;
+    this.replay = replay;
+    this.idempotency = idempotency;
+    this.policy = policy;
+    this.entries = entries;
+    this.log = log;
+    this.logStore = logStore;
+    this.summaries = summaries;
+  }
+
+  /** {@code POST /v1/decisions}: decide an action request and log the decision. */
+  public DecisionResponse decide(IncomingRequest req) throws RequestRejected {
+    Instant now = clock.instant();
+    Authenticated auth = authenticate(req, now);
+    Refusal refusal = new Refusal(auth, ids.next(), now);
+    IdempotencyGuard.Start claim = null;
+    try {
+      requireActive(auth.agent());
+      requireJson(req);
+      verifyDigest(req);
+      refusal.nonce = reserveNonce(auth);
+      JsonNode body = parseBody(req.body());
+      byte[] digest = Digests.sha256(Canonical.bytes(body));
+      refusal.requestDigest = Digests.prefixed(digest);
+      ActionRequest action = ActionRequest.from(body);
+      String idemKey = req.header("idempotency-key");
+      if (idemKey != null) {
+        claim = idempotency.begin(auth.agent().id(), idempotency.parseKey(idemKey), digest, now);
+        if (claim instanceof IdempotencyGuard.Start.Replay r) {
+          return replayed(r.decisionId());
+        }
+      }
+      Policy active = policy.get();
+      PolicyDecision d = active.evaluate(policyRequest(auth.agent(), action));
+      return logDecision(refusal, action, d, active.hash(), claim, digest);
+    } catch (RequestRejected r) {
+      throw refusal.log(r);
+    } catch (StoreException e) {
+      throw refusal.log(storeUnavailable(e));
+    } finally {
+      if (claim instanceof IdempotencyGuard.Start.Fresh f) {
+        idempotency.end(f);
+      }
+    }
+  }
+
+  /** {@code GET /v1/decisions/{id}}: the agent's own decision, as it was answered. */
+  public DecisionResponse get(IncomingRequest req, String decisionId) throws RequestRejected {
+    Instant now = clock.instant();
+    Authenticated auth = authenticate(req, now);
+    Refusal refusal = new Refusal(auth, ids.next(), now);
+    try {
+      requireActive(auth.agent());
+      // Reads change nothing, so their nonces are kept in memory only (not across a restart).
+      replay.reserve(
+          auth.agent().id(), auth.params().nonce(), authenticator.freshUntil(auth.params()));
+      DecisionRef ref = logStore.findDecision(decisionId).orElse(null);
+      if (ref == null || !ref.agentId().equals(auth.agent().id())) {
+        // Another agent's decision is reported as absent: ids are not secrets, but they are not
+        // an oracle either.
+        throw new RequestRejected(
+            ErrorCode.REQUEST_NOT_FOUND, "no decision " + decisionId + " for this agent");
+      }
+      return render(ref, false);
+    } catch (RequestRejected r) {
+      if (r.code() == ErrorCode.REQUEST_NOT_FOUND) {
+        throw r;
+      }
+      throw refusal.log(r);
+    } catch (StoreException e) {
+      throw storeUnavailable(e);
+    }
+  }
+
+  /** Counts a refusal made before authentication by the HTTP layer (size, headers). */
+  public void countUnauthenticated(ErrorCode code, String source) {
+    summaries.count(code.code(), source);
+  }
+
+  // ---- the stages ----------------------------------------------------------------------------
+
+  private Authenticated authenticate(IncomingRequest req, Instant now) throws RequestRejected {
+    try {
+      return authenticator.authenticate(req, req.body().length > 0, now);
+    } catch (RequestRejected r) {
+      summaries.count(r.code().code(), req.source());
+      throw r;
+    } catch (StoreException e) {
+      throw storeUnavailable(e);
+    }
+  }
+
+  private static void requireActive(AgentRecord agent) throws RequestRejected {
+    switch (agent.status()) {
+      case ACTIVE -> {}
+      case SUSPENDED ->
+          throw new RequestRejected(
+              ErrorCode.AUTH_AGENT_SUSPENDED,
+              "agent " + agent.id() + " is suspended by an operator");
+      case REVOKED ->
+          throw new RequestRejected(
+              ErrorCode.AUTH_AGENT_REVOKED, "agent " + agent.id() + " is revoked");
+    }
+  }
+
+  private static void requireJson(IncomingRequest req) throws RequestRejected {
+    String ct = req.header("content-type");
+    String type = ct == null ? "" : ct.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+    if (!type.equals("application/json")) {
+      throw new RequestRejected(
+          ErrorCode.REQUEST_UNSUPPORTED_MEDIA_TYPE,
+          "send the action request as Content-Type: application/json");
+    }
+  }
+
+  private static void verifyDigest(IncomingRequest req) throws RequestRejected {
+    if (req.body().length == 0) {
+      return;
+    }
+    try {
+      ContentDigest.verify(req.headerValues("content-digest"), req.body());
+    } catch (SignatureException e) {
+      throw new RequestRejected(ErrorCode.REQUEST_DIGEST_MISMATCH, e.getMessage());
+    }
+  }
+
+  private NonceRecord reserveNonce(Authenticated auth) throws RequestRejected {
+    Instant until = authenticator.freshUntil(auth.params());
+    replay.reserve(auth.agent().id(), auth.params().nonce(), until);
+    return new NonceRecord(auth.agent().id(), auth.params().nonce(), until);
+  }
+
+  private JsonNode parseBody(byte[] body) throws RequestRejected {
+    try {
+      return StrictJson.parse(body, limits.json());
+    } catch (JsonRejected e) {
+      ErrorCode code =
+          e.reason() == JsonRejected.Reason.TOO_LARGE
+              ? ErrorCode.REQUEST_TOO_LARGE
+              : ErrorCode.REQUEST_INVALID;
+      throw RequestRejected.atPointer(code, e.pointer(), e.getMessage());
+    }
+  }
+
+  private static PolicyRequest policyRequest(AgentRecord agent, ActionRequest a) {
+    return new PolicyRequest(
+        agent.id(),
+        agent.tenant(),
+        agent.labels(),
+        a.action(),
+        a.resource(),
+        a.labels(),
+        a.classification(),
+        a.json());
+  }
+
+  private DecisionResponse logDecision(
+      Refusal ctx,
+      ActionRequest action,
+      PolicyDecision d,
+      String policyHash,
+      IdempotencyGuard.@Nullable Start claim,
+      byte[] digest)
+      throws RequestRejected {
+    Authenticated auth = ctx.auth;
+    String decision =
+        switch (d.effect()) {
+          case ALLOW -> "allow";
+          case DENY -> "deny";
+          case ESCALATE -> "pending";
+        };
+    List<Entries.Reason> reasons =
+        d.reasons().stream().map(r -> new Entries.Reason(r.rule(), r.code(), r.message())).toList();
+    Entries.Subject s =
+        new Entries.Subject(
+            ctx.decisionId,
+            auth.agent().id(),
+            auth.agent().tenant(),
+            auth.key().keyId(),
+            action.action(),
+            action.resource(),
+            Digests.prefixed(digest),
+            action.json());
+    byte[] entry = entries.decision(ctx.now, s, decision, reasons, policyHash);
+    IdempotencyRecord idem =
+        claim instanceof IdempotencyGuard.Start.Fresh f
+            ? new IdempotencyRecord(
+                f.agentId(),
+                f.key(),
+                digest,
+                ctx.decisionId,
+                ctx.now.plus(limits.idempotencyRetention()))
+            : null;
+    long index =
+        log.append(new PendingEntry(entry, ctx.decisionId, auth.agent().id(), ctx.nonce, idem));
+    ctx.nonce = null; // durable now
+    int status = decision.equals("pending") ? 202 : 200;
+    return new DecisionResponse(status, DecisionView.render(entry, index), ctx.decisionId, false);
+  }
+
+  private DecisionResponse replayed(String decisionId) throws RequestRejected, StoreException {
+    DecisionRef ref =
+        logStore
+            .findDecision(decisionId)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException("idempotency record without decision " + decisionId));
+    return render(ref, true);
+  }
+
+  private DecisionResponse render(DecisionRef ref, boolean replayed) throws StoreException {
+    List<StoredEntry> e = logStore.read(ref.index(), ref.index() + 1);
+    if (e.isEmpty()) {
+      throw new StoreException(
+          StoreException.Kind.CORRUPT, "decision " + ref.decisionId() + " points past the log");
+    }
+    byte[] entry = e.get(0).entry();
+    int status = DecisionView.decisionOf(entry).equals("pending") ? 202 : 200;
+    return new DecisionResponse(
+        status, DecisionView.render(entry, ref.index()), ref.decisionId(), replayed);
+  }
+
+  private static RequestRejected storeUnavailable(StoreException e) {
+    return new RequestRejected(
+        ErrorCode.STORE_UNAVAILABLE, "the store is unavailable; the request was not decided");
+  }
+
+  /** What is known about a request when it is refused after authentication. */
+  private final class Refusal {
+    final Authenticated auth;
+    final String decisionId;
+    final Instant now;
+    @Nullable NonceRecord nonce;
+    @Nullable String requestDigest;
+
+    Refusal(Authenticated auth, String decisionId, Instant now) {
+      this.auth = auth;
+      this.decisionId = decisionId;
+      this.now = now;
+    }
+
+    /** Writes the refusal entry (burning the nonce with it) and returns what to answer. */
+    RequestRejected log(RequestRejected r) {
+      if (r.code() == ErrorCode.STORE_UNAVAILABLE) {
+        return r; // nothing can be logged; fail closed without pretending otherwise
+      }
+      byte[] entry =
+          entries.refusal(
+              now,
+              decisionId,
+              auth.agent().id(),
+              auth.agent().tenant(),
+              requestDigest,
+              new Entries.Reason(null, r.code().code(), r.detail()));
+      try {
+        log.append(new PendingEntry(entry, decisionId, auth.agent().id(), nonce, null));
+        return r.withDecisionId(decisionId);
+      } catch (RequestRejected failed) {
+        return failed;
+      }
+    }
+  }
+}

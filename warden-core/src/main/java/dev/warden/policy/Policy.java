@@ -1,0 +1,25 @@
+package dev.warden.policy;
+
+/**
+ * A loaded, immutable policy. Implementations are thread-safe and never throw from {@link
+ * #evaluate}: a rule that cannot be evaluated denies (fail closed).
+ */
+public interface Policy {
+
+  /** Decides {@code request}. Deny overrides escalate overrides allow; no match is the default. */
+  PolicyDecision evaluate(PolicyRequest request);
+
+  /**
+   * The policy's identity: {@code sha256:} and 64 lower-case hex digits of the SHA-256 of the RFC
+   * 8785 canonical JSON of the document. The YAML and the JSON form of one document share it.
+   */
+  String hash();
+
+  /** The document exactly as loaded, so that a past decision can be explained again. */
+  String text();
+
+  /**
+   * The effect when no rule matches: {@link Effect#DENY} or {@link Effect#ESCALATE}, never allow.
+   */
+  Effect defaultEffect();
+}

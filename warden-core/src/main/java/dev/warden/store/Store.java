@@ -1,0 +1,24 @@
+package dev.warden.store;
+
+/**
+ * One Warden database. Thread-safe. Every method either completes durably or throws {@link
+ * StoreException}; nothing is half-written.
+ */
+public interface Store extends AutoCloseable {
+
+  AgentStore agents();
+
+  TokenStore tokens();
+
+  LogStore log();
+
+  /**
+   * Checks that the database can be read and written now.
+   *
+   * @throws StoreException of kind {@code UNAVAILABLE} when it cannot
+   */
+  void checkHealth() throws StoreException;
+
+  @Override
+  void close();
+}

@@ -1,0 +1,126 @@
+package dev.warden.server;
+
+import dev.warden.crypto.Ed25519KeyPair;
+import dev.warden.crypto.HmacKey;
+import dev.warden.crypto.KeyFiles;
+import dev.warden.server.operator.OperatorTokens;
+import dev.warden.store.StoreException;
+import dev.warden.store.sqlite.SqliteStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Set;
+
+/**
+ * The layout of a Warden data directory, and {@code warden init}, which creates one:
+ *
+ * <pre>
+ * warden.yaml              configuration
+ * policy.yaml              the active policy
+ * warden.db                SQLite database (WAL), with the log
+ * admin.token              the first admin token, 0600, written once
+ * keys/checkpoint.key      Ed25519, PKCS#8 PEM, 0600 (signs log checkpoints)
+ * keys/receipt.key         Ed25519, PKCS#8 PEM, 0600 (signs receipts)
+ * keys/params-hmac.key     32 random bytes, base64, 0600 (keys the HMAC of logged params)
+ * </pre>
+ */
+public record DataDir(Path root) {
+
+  public Path config() {
+    return root.resolve("warden.yaml");
+  }
+
+  public Path policy() {
+    return root.resolve("policy.yaml");
+  }
+
+  public Path database() {
+    return root.resolve("warden.db");
+  }
+
+  public Path adminToken() {
+    return root.resolve("admin.token");
+  }
+
+  public Path keys() {
+    return root.resolve("keys");
+  }
+
+  public Path checkpointKey() {
+    return keys().resolve("checkpoint.key");
+  }
+
+  public Path receiptKey() {
+    return keys().resolve("receipt.key");
+  }
+
+  public Path paramsHmacKey() {
+    return keys().resolve("params-hmac.key");
+  }
+
+  /** The agent key files written by {@code warden agent create}. */
+  public Path agents() {
+    return root.resolve("agents");
+  }
+
+  /** The address a running server wrote at start, for commands that talk to it. */
+  public Path serverAddress() {
+    return root.resolve("server.url");
+  }
+
+  public HmacKey loadParamsKey() throws IOException {
+    byte[] b64 = KeyFiles.readChecked(paramsHmacKey());
+    return HmacKey.of(
+        Base64.getDecoder().decode(new String(b64, StandardCharsets.US_ASCII).strip()));
+  }
+
+  public String loadAdminToken() throws IOException {
+    return new String(KeyFiles.readChecked(adminToken()), StandardCharsets.US_ASCII).strip();
+  }
+
+  /**
+   * Creates a new data directory: configuration, default policy, keys, database and the first admin
+   * token.
+   *
+   * @throws IOException if {@code root} exists and is not empty (nothing is overwritten)
+   */
+  public static DataDir init(Path root, String listen, SecureRandom random, Clock clock)
+      throws IOException, StoreException {
+    if (Files.exists(root)) {
+      try (var s = Files.list(root)) {
+        if (s.findAny().isPresent()) {
+          throw new IOException(
+              root + " exists and is not empty; choose a new directory for warden init");
+        }
+      }
+    } else {
+      Files.createDirectories(
+          root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    DataDir d = new DataDir(root);
+    Files.createDirectory(
+        d.keys(),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    KeyFiles.writeNew(d.checkpointKey(), Ed25519KeyPair.generate(random).toPkcs8Pem());
+    KeyFiles.writeNew(d.receiptKey(), Ed25519KeyPair.generate(random).toPkcs8Pem());
+    KeyFiles.writeNew(
+        d.paramsHmacKey(),
+        (Base64.getEncoder().encodeToString(HmacKey.generate(random).exportBytes()) + "\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    Files.writeString(d.config(), Defaults.configYaml(listen));
+    Files.writeString(d.policy(), Defaults.POLICY_YAML);
+    try (SqliteStore store = SqliteStore.open(d.database(), clock)) {
+      OperatorTokens.Issued admin =
+          OperatorTokens.issue(
+              "admin", Set.of("admin", "approver", "auditor", "metrics"), null, random, clock);
+      store.tokens().create(admin.record());
+      KeyFiles.writeNew(d.adminToken(), (admin.token() + "\n").getBytes(StandardCharsets.US_ASCII));
+    }
+    return d;
+  }
+}

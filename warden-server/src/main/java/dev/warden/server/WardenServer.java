@@ -1,0 +1,232 @@
+package dev.warden.server;
+
+import dev.warden.auth.AgentAuthenticator;
+import dev.warden.error.ErrorCode;
+import dev.warden.error.RequestRejected;
+import dev.warden.id.Ulid;
+import dev.warden.idempotency.IdempotencyGuard;
+import dev.warden.log.Entries;
+import dev.warden.log.GroupCommitLog;
+import dev.warden.log.PendingEntry;
+import dev.warden.log.RefusalSummaries;
+import dev.warden.pipeline.DecisionPipeline;
+import dev.warden.policy.Policy;
+import dev.warden.policy.PolicyException;
+import dev.warden.policy.PolicyLoader;
+import dev.warden.replay.ReplayGuard;
+import dev.warden.server.http.AdminApi;
+import dev.warden.server.http.AgentApi;
+import dev.warden.server.http.HealthApi;
+import dev.warden.server.http.HttpServerFactory;
+import dev.warden.server.operator.OperatorTokens;
+import dev.warden.store.Store;
+import dev.warden.store.StoreException;
+import dev.warden.store.sqlite.SqliteStore;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Warden: opens the data directory, wires the pipeline, serves HTTP, and shuts down in
+ * order (stop accepting, drain the log, close the store).
+ */
+public final class WardenServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WardenServer.class);
+
+  private final DataDir dataDir;
+  private final Store store;
+  private final GroupCommitLog commitLog;
+  private final Javalin http;
+  private final ScheduledExecutorService housekeeping;
+  private final Runnable flushSummaries;
+  private final String url;
+
+  private WardenServer(
+      DataDir dataDir,
+      Store store,
+      GroupCommitLog commitLog,
+      Javalin http,
+      ScheduledExecutorService housekeeping,
+      Runnable flushSummaries,
+      String url) {
+    this.dataDir = dataDir;
+    this.store = store;
+    this.commitLog = commitLog;
+    this.http = http;
+    this.housekeeping = housekeeping;
+    this.flushSummaries = flushSummaries;
+    this.url = url;
+  }
+
+  /** Thrown when Warden cannot start; the message says what to fix. */
+  public static final class StartupException extends Exception {
+    public StartupException(String message, Throwable cause) {
+      super(message, cause);
+    }
+
+    public StartupException(String message) {
+      super(message);
+    }
+  }
+
+  public static WardenServer start(DataDir dir, ServerConfig cfg, Clock clock, SecureRandom random)
+      throws StartupException {
+    try {
+      cfg.checkBind();
+    } catch (IOException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+    Policy policy = loadPolicy(cfg);
+    Entries entries;
+    try {
+      entries = new Entries(dir.loadParamsKey(), cfg.params());
+    } catch (IOException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+    Store store;
+    try {
+      store = SqliteStore.open(dir.database(), clock);
+    } catch (StoreException e) {
+      throw new StartupException("cannot open the database: " + e.getMessage(), e);
+    }
+    GroupCommitLog commitLog = null;
+    ScheduledExecutorService hk = null;
+    try {
+      commitLog = GroupCommitLog.start(store.log());
+      ReplayGuard replay = new ReplayGuard(clock);
+      replay.warm(store.log().liveNonces(clock.instant()));
+      commitLog.append(
+          PendingEntry.of(entries.policy(clock.instant(), "warden", policy.hash(), policy.text())));
+
+      var limits = cfg.limits();
+      RefusalSummaries summaries = new RefusalSummaries(clock, limits.maxRefusalSources());
+      AtomicReference<Policy> active = new AtomicReference<>(policy);
+      DecisionPipeline pipeline =
+          new DecisionPipeline(
+              clock,
+              new Ulid(clock, random),
+              limits,
+              new AgentAuthenticator(store.agents(), limits),
+              replay,
+              new IdempotencyGuard(store.log(), limits.maxIdempotencyKeyLength()),
+              active::get,
+              entries,
+              commitLog,
+              store.log(),
+              summaries);
+      HttpServerFactory.Apis apis =
+          new HttpServerFactory.Apis(
+              new AgentApi(
+                  pipeline,
+                  new dev.warden.server.http.RequestReader(
+                      limits, cfg.tls() || cfg.behindTlsProxy())),
+              new AdminApi(
+                  store,
+                  new OperatorTokens(store.tokens(), clock),
+                  entries,
+                  commitLog,
+                  clock,
+                  random),
+              new HealthApi(store, commitLog));
+      Javalin http = HttpServerFactory.create(cfg, apis, pipeline::countUnauthenticated);
+      http.start();
+
+      hk =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().name("warden-housekeeping").daemon().factory());
+      final GroupCommitLog cl = commitLog;
+      long every = limits.refusalSummaryInterval().toMillis();
+      hk.scheduleAtFixedRate(
+          () -> summaries.flush(entries, cl), every, every, TimeUnit.MILLISECONDS);
+      hk.scheduleAtFixedRate(() -> purge(store, clock), 1, 1, TimeUnit.MINUTES);
+
+      String host =
+          cfg.host().equals("0.0.0.0") || cfg.host().equals("::") ? "127.0.0.1" : cfg.host();
+      String url =
+          (cfg.tls() ? "https" : "http")
+              + "://"
+              + (host.contains(":") ? "[" + host + "]" : host)
+              + ":"
+              + http.port();
+      WardenServer server =
+          new WardenServer(
+              dir, store, commitLog, http, hk, () -> summaries.flush(entries, cl), url);
+      Files.writeString(dir.serverAddress(), server.url() + "\n");
+      log.info("warden listening on {} (log size {})", server.url(), commitLog.head().size());
+      return server;
+    } catch (StoreException | RequestRejected | IOException | RuntimeException e) {
+      if (hk != null) {
+        hk.shutdownNow();
+      }
+      if (commitLog != null) {
+        commitLog.close();
+      }
+      store.close();
+      if (e instanceof RequestRejected r && r.code() == ErrorCode.STORE_UNAVAILABLE) {
+        throw new StartupException("the log cannot be written: " + r.detail(), e);
+      }
+      throw new StartupException("cannot start: " + e.getMessage(), e);
+    }
+  }
+
+  private static Policy loadPolicy(ServerConfig cfg) throws StartupException {
+    try {
+      return PolicyLoader.load(Files.readString(cfg.policyFile()));
+    } catch (IOException e) {
+      throw new StartupException(
+          "cannot read the policy " + cfg.policyFile() + ": " + e.getMessage(), e);
+    } catch (PolicyException e) {
+      throw new StartupException(
+          "the policy " + cfg.policyFile() + " is invalid: " + e.getMessage(), e);
+    }
+  }
+
+  private static void purge(Store store, Clock clock) {
+    try {
+      store.log().purgeExpired(clock.instant());
+    } catch (StoreException e) {
+      log.warn("purging expired nonces failed: {}", e.getMessage());
+    }
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  /** The base URL clients use, e.g. {@code http://127.0.0.1:8421}. */
+  public String url() {
+    return url;
+  }
+
+  public DataDir dataDir() {
+    return dataDir;
+  }
+
+  /** The open store, for in-process tests and tools. */
+  Store store() {
+    return store;
+  }
+
+  /** Stops accepting requests, writes what is queued to the log, and closes the store. */
+  @Override
+  public void close() {
+    http.stop();
+    housekeeping.shutdownNow();
+    flushSummaries.run();
+    commitLog.close();
+    store.close();
+    try {
+      Files.deleteIfExists(dataDir.serverAddress());
+    } catch (IOException e) {
+      log.warn("could not remove {}: {}", dataDir.serverAddress(), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.warden.server.http;
+
+import dev.warden.error.ErrorCode;
+import dev.warden.error.RequestRejected;
+import dev.warden.server.ServerConfig;
+import dev.warden.store.StoreException;
+import io.javalin.Javalin;
+import java.util.function.BiConsumer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the HTTP server: Jetty with virtual threads, the routes, the limits Jetty enforces (header
+ * size, idle and read timeouts, connection count), TLS when configured, and problem documents for
+ * every error, Jetty's own included.
+ */
+public final class HttpServerFactory {
+  private static final Logger log = LoggerFactory.getLogger(HttpServerFactory.class);
+  static final int IDLE_TIMEOUT_MS = 30_000;
+  static final int MAX_CONNECTIONS = 4_096;
+
+  private HttpServerFactory() {}
+
+  /** The endpoint groups the routes dispatch to. */
+  public record Apis(AgentApi agent, AdminApi admin, HealthApi health) {}
+
+  public static Javalin create(
+      ServerConfig cfg, Apis apis, BiConsumer<ErrorCode, String> countRefusal) {
+    return Javalin.create(
+        c -> {
+          c.startup.showJavalinBanner = false;
+          c.startup.showOldJavalinVersionWarning = false;
+          c.concurrency.useVirtualThreads = true;
+          c.http.prefer405over404 = true;
+          c.http.maxRequestSize = cfg.limits().json().maxBodyBytes();
+          c.router.ignoreTrailingSlashes = false;
+          c.jetty.modifyServer(
+              server -> {
+                server.setErrorHandler(new ProblemErrorHandler(countRefusal));
+                server.addBean(
+                    new org.eclipse.jetty.server.ConnectionLimit(MAX_CONNECTIONS, server));
+              });
+          c.jetty.addConnector(
+              (server, httpConfig) -> {
+                HttpConfiguration hc = new HttpConfiguration(httpConfig);
+                hc.setRequestHeaderSize(cfg.limits().maxHeaderBytes());
+                hc.setSendServerVersion(false);
+                hc.setSendXPoweredBy(false);
+                hc.setIdleTimeout(IDLE_TIMEOUT_MS);
+                ServerConnector connector;
+                if (cfg.tls()) {
+                  hc.addCustomizer(new SecureRequestCustomizer());
+                  connector =
+                      new ServerConnector(
+                          server,
+                          new SslConnectionFactory(Tls.contextFactory(cfg), "http/1.1"),
+                          new HttpConnectionFactory(hc));
+                } else {
+                  connector = new ServerConnector(server, new HttpConnectionFactory(hc));
+                }
+                connector.setHost(cfg.host());
+                connector.setPort(cfg.port());
+                connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+                return connector;
+              });
+
+          c.routes.before(Correlation::assign);
+          c.routes.get("/healthz", apis.health()::healthz);
+          c.routes.get("/readyz", apis.health()::readyz);
+
+          c.routes.post("/v1/decisions", apis.agent()::decide);
+          c.routes.get("/v1/decisions/{id}", apis.agent()::get);
+
+          c.routes.post("/v1/admin/agents", apis.admin()::createAgent);
+          c.routes.get("/v1/admin/agents", apis.admin()::listAgents);
+          c.routes.get("/v1/admin/agents/{id}", apis.admin()::getAgent);
+          c.routes.patch("/v1/admin/agents/{id}", apis.admin()::patchAgent);
+          c.routes.post("/v1/admin/tokens", apis.admin()::createToken);
+          c.routes.get("/v1/admin/tokens", apis.admin()::listTokens);
+          c.routes.delete("/v1/admin/tokens/{id}", apis.admin()::revokeToken);
+
+          c.routes.exception(RequestRejected.class, (e, ctx) -> Problems.write(ctx, e));
+          c.routes.exception(
+              StoreException.class,
+              (e, ctx) -> {
+                log.error("store error [{}]: {}", Correlation.of(ctx), e.getMessage());
+                Problems.write(
+                    ctx,
+                    new RequestRejected(
+                        ErrorCode.STORE_UNAVAILABLE,
+                        "the store is unavailable; nothing was changed"));
+              });
+          c.routes.exception(
+              Exception.class,
+              (e, ctx) -> {
+                log.error("internal error [{}]", Correlation.of(ctx), e);
+                Problems.write(
+                    ctx,
+                    new RequestRejected(
+                        ErrorCode.INTERNAL_ERROR,
+                        "internal error; quote correlation id "
+                            + Correlation.of(ctx)
+                            + " to the operator"));
+              });
+          c.routes.error(
+              404,
+              ctx -> {
+                if (ctx.result() == null) {
+                  Problems.write(
+                      ctx,
+                      new RequestRejected(
+                          ErrorCode.REQUEST_NOT_FOUND,
+                          "no such endpoint: " + ctx.method() + " " + ctx.path()));
+                }
+              });
+          c.routes.error(
+              405,
+              ctx ->
+                  Problems.write(
+                      ctx,
+                      new RequestRejected(
+                          ErrorCode.REQUEST_METHOD_NOT_ALLOWED,
+                          ctx.method() + " is not allowed on " + ctx.path())));
+        });
+  }
+}

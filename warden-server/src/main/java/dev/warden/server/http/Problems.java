@@ -1,0 +1,49 @@
+package dev.warden.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warden.error.ErrorCode;
+import dev.warden.error.RequestRejected;
+import io.javalin.http.Context;
+
+/**
+ * The one place where a refusal becomes an RFC 9457 {@code application/problem+json} document:
+ * {@code type}, {@code title}, {@code status}, {@code detail}, the stable {@code code}, the {@code
+ * correlation_id} of the request, and {@code decision_id} and {@code pointer} when there are ones.
+ * No stack traces, no secrets.
+ */
+public final class Problems {
+  public static final String CONTENT_TYPE = "application/problem+json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Problems() {}
+
+  public static void write(Context ctx, RequestRejected r) {
+    ObjectNode p = document(r.code(), r.detail(), Correlation.of(ctx));
+    r.decisionId().ifPresent(id -> p.put("decision_id", id));
+    r.pointer().ifPresent(ptr -> p.put("pointer", ptr));
+    ctx.status(r.code().status());
+    ctx.contentType(CONTENT_TYPE);
+    ctx.result(bytes(p));
+  }
+
+  /** The problem document for {@code code}; also used by the Jetty-level error handler. */
+  static ObjectNode document(ErrorCode code, String detail, String correlationId) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("type", "urn:warden:error:" + code.code());
+    p.put("title", code.title());
+    p.put("status", code.status());
+    p.put("detail", detail);
+    p.put("code", code.code());
+    p.put("correlation_id", correlationId);
+    return p;
+  }
+
+  static byte[] bytes(ObjectNode p) {
+    try {
+      return JSON.writeValueAsBytes(p);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

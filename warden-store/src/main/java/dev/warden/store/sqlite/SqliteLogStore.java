@@ -1,0 +1,200 @@
+package dev.warden.store.sqlite;
+
+import dev.warden.store.BatchSealer;
+import dev.warden.store.DecisionRef;
+import dev.warden.store.IdempotencyRecord;
+import dev.warden.store.LogHead;
+import dev.warden.store.LogStore;
+import dev.warden.store.NonceRecord;
+import dev.warden.store.SealedBatch;
+import dev.warden.store.StoreException;
+import dev.warden.store.StoredEntry;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The log in {@code log_entries} and {@code log_head}, with the nonces, idempotency records and
+ * decision references that are written with it. Appending is {@link LogAppend}'s.
+ *
+ * <p>Expiry: a record with {@code expiresAt >= now} is live; one with {@code expiresAt < now} has
+ * expired, is purged by {@link #purgeExpired}, and may be replaced by a new one with the same key
+ * before it is purged (the store's clock decides "now" there).
+ */
+final class SqliteLogStore implements LogStore {
+  /** Rows deleted per purge transaction, so that a large purge does not hold up appends. */
+  static final int PURGE_CHUNK = 5_000;
+
+  private final Database db;
+  private final Clock clock;
+
+  SqliteLogStore(Database db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  @Override
+  public LogHead head() throws StoreException {
+    return db.read("reading the log head", LogAppend::readHead);
+  }
+
+  @Override
+  public SealedBatch append(BatchSealer sealer) throws StoreException {
+    Objects.requireNonNull(sealer, "sealer");
+    return db.write("appending to the log", c -> LogAppend.append(c, sealer, clock.millis(), db));
+  }
+
+  @Override
+  public List<StoredEntry> read(long start, long end) throws StoreException {
+    if (start < 0 || end < start) {
+      throw new IllegalArgumentException("bad range [" + start + ", " + end + ")");
+    }
+    if (start == end) {
+      return List.of();
+    }
+    return db.read(
+        "reading log entries",
+        c -> {
+          List<StoredEntry> entries = new ArrayList<>();
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT idx, entry FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx")) {
+            p.setLong(1, start);
+            p.setLong(2, end);
+            try (ResultSet r = p.executeQuery()) {
+              while (r.next()) {
+                entries.add(
+                    Rows.read(
+                        r, "log_entries", row -> new StoredEntry(row.getLong(1), row.getBytes(2))));
+              }
+            }
+          }
+          return entries;
+        });
+  }
+
+  @Override
+  public Optional<DecisionRef> findDecision(String decisionId) throws StoreException {
+    Objects.requireNonNull(decisionId, "decisionId");
+    return db.read(
+        "looking up a decision",
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement("SELECT agent_id, idx FROM decisions WHERE decision_id = ?")) {
+            p.setString(1, decisionId);
+            try (ResultSet r = p.executeQuery()) {
+              if (!r.next()) {
+                return Optional.<DecisionRef>empty();
+              }
+              return Optional.of(
+                  Rows.read(
+                      r,
+                      "decisions",
+                      row -> new DecisionRef(decisionId, row.getString(1), row.getLong(2))));
+            }
+          }
+        });
+  }
+
+  @Override
+  public Optional<IdempotencyRecord> findIdempotency(String agentId, String key, Instant now)
+      throws StoreException {
+    Objects.requireNonNull(agentId, "agentId");
+    Objects.requireNonNull(key, "key");
+    long at = now.toEpochMilli();
+    return db.read(
+        "looking up an idempotency key",
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT request_digest, decision_id, expires_at FROM idempotency"
+                      + " WHERE agent_id = ? AND key = ? AND expires_at >= ?")) {
+            p.setString(1, agentId);
+            p.setString(2, key);
+            p.setLong(3, at);
+            try (ResultSet r = p.executeQuery()) {
+              if (!r.next()) {
+                return Optional.<IdempotencyRecord>empty();
+              }
+              return Optional.of(
+                  Rows.read(
+                      r,
+                      "idempotency",
+                      row ->
+                          new IdempotencyRecord(
+                              agentId,
+                              key,
+                              row.getBytes(1),
+                              row.getString(2),
+                              Rows.instant(row, "expires_at"))));
+            }
+          }
+        });
+  }
+
+  @Override
+  public List<NonceRecord> liveNonces(Instant now) throws StoreException {
+    long at = now.toEpochMilli();
+    return db.read(
+        "reading live nonces",
+        c -> {
+          List<NonceRecord> nonces = new ArrayList<>();
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT agent_id, nonce, expires_at FROM nonces WHERE expires_at >= ?"
+                      + " ORDER BY expires_at, agent_id, nonce")) {
+            p.setLong(1, at);
+            try (ResultSet r = p.executeQuery()) {
+              while (r.next()) {
+                nonces.add(
+                    Rows.read(
+                        r,
+                        "nonces",
+                        row ->
+                            new NonceRecord(
+                                row.getString(1),
+                                row.getString(2),
+                                Rows.instant(row, "expires_at"))));
+              }
+            }
+          }
+          return nonces;
+        });
+  }
+
+  @Override
+  public int purgeExpired(Instant now) throws StoreException {
+    long at = now.toEpochMilli();
+    long total = 0;
+    for (String table : List.of("nonces", "idempotency")) {
+      // Table names are constants; the only value is bound.
+      String sql =
+          "DELETE FROM "
+              + table
+              + " WHERE rowid IN (SELECT rowid FROM "
+              + table
+              + " WHERE expires_at < ? LIMIT "
+              + PURGE_CHUNK
+              + ")";
+      int deleted;
+      do {
+        deleted =
+            db.write(
+                "purging expired " + table,
+                c -> {
+                  try (PreparedStatement p = c.prepareStatement(sql)) {
+                    p.setLong(1, at);
+                    return p.executeUpdate();
+                  }
+                });
+        total += deleted;
+      } while (deleted == PURGE_CHUNK);
+    }
+    return (int) Math.min(total, Integer.MAX_VALUE);
+  }
+}

@@ -1,0 +1,144 @@
+package dev.warden.store.sqlite;
+
+import dev.warden.store.AgentStore;
+import dev.warden.store.LogStore;
+import dev.warden.store.Store;
+import dev.warden.store.StoreException;
+import dev.warden.store.StoreException.Kind;
+import dev.warden.store.TokenStore;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The {@link Store} on one SQLite file, for a single Warden node (SPEC §18).
+ *
+ * <p>Guarantees: every write method returns only after its transaction is fsynced (WAL mode, {@code
+ * synchronous=FULL}), so a {@code kill -9} or a power loss afterwards loses nothing; one process at
+ * a time opens the file (an exclusive lock on {@code <file>.lock}); the file is created with mode
+ * 0600 and is never a symbolic link. Instants are kept to the millisecond (truncated).
+ *
+ * <p>Not guaranteed: if the operating system reports that an fsync failed, the outcome of that
+ * commit is unknown — the store reports it as {@code UNAVAILABLE}, and the data may or may not be
+ * there after a restart.
+ */
+public final class SqliteStore implements Store {
+  /** How long a statement waits for a lock held by another connection before it gives up. */
+  static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
+
+  private final ProcessLock lock;
+  private final DatabaseFile file;
+  private final Database db;
+  private final Clock clock;
+  private final SqliteAgentStore agents;
+  private final SqliteTokenStore tokens;
+  private final SqliteLogStore log;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private SqliteStore(ProcessLock lock, DatabaseFile file, Database db, Clock clock) {
+    this.lock = lock;
+    this.file = file;
+    this.db = db;
+    this.clock = clock;
+    this.agents = new SqliteAgentStore(db);
+    this.tokens = new SqliteTokenStore(db);
+    this.log = new SqliteLogStore(db, clock);
+  }
+
+  /**
+   * Opens (creating it if needed) the database at {@code databaseFile} and brings its schema up to
+   * date.
+   *
+   * @param clock decides when nonces and idempotency records have expired while appending
+   * @throws StoreException {@code UNAVAILABLE} if another Warden holds the file, if it is a
+   *     symbolic link, or if it cannot be opened for writing; {@code CORRUPT} if it is not a Warden
+   *     database, was written by a newer Warden, or its log head disagrees with its entries
+   */
+  public static SqliteStore open(Path databaseFile, Clock clock) throws StoreException {
+    return open(databaseFile, clock, DEFAULT_BUSY_TIMEOUT);
+  }
+
+  static SqliteStore open(Path databaseFile, Clock clock, Duration busyTimeout)
+      throws StoreException {
+    Objects.requireNonNull(clock, "clock");
+    Path path = DatabaseFile.resolve(databaseFile);
+    ProcessLock lock = ProcessLock.acquire(path);
+    Database db = null;
+    try {
+      DatabaseFile file = DatabaseFile.createOrOpen(path);
+      db = Database.open(file, busyTimeout);
+      Migrator.migrate(db, clock);
+      LogAppend.verifyHead(db);
+      return new SqliteStore(lock, file, db, clock);
+    } catch (StoreException | RuntimeException | Error e) {
+      if (db != null) {
+        db.close();
+      }
+      lock.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public AgentStore agents() {
+    return agents;
+  }
+
+  @Override
+  public TokenStore tokens() {
+    return tokens;
+  }
+
+  @Override
+  public LogStore log() {
+    return log;
+  }
+
+  /**
+   * Checks, at the cost of one small fsynced commit, that the database can be written and read now:
+   * the path still names the file that was opened (a deleted or replaced file would swallow every
+   * later write), this process still holds the lock, a real write transaction commits to disk (a
+   * query alone would pass on a full or read-only disk), and a read connection answers.
+   */
+  @Override
+  public void checkHealth() throws StoreException {
+    file.checkUnchanged();
+    if (!lock.valid()) {
+      throw new StoreException(Kind.UNAVAILABLE, "the lock " + lock.file() + " was lost");
+    }
+    db.write(
+        "health check",
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "INSERT INTO health (id, checked_at) VALUES (0, ?)"
+                      + " ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at")) {
+            p.setLong(1, clock.millis());
+            p.executeUpdate();
+          }
+          return null;
+        });
+    db.read("health check", LogAppend::readHead);
+  }
+
+  /** The value of a PRAGMA on the write connection, e.g. {@code journal_mode} (for tests). */
+  String pragma(String name) throws StoreException {
+    return db.writerPragma(name);
+  }
+
+  /** Closes the connections and releases the lock; the store is unusable afterwards. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      db.close();
+    } finally {
+      lock.close();
+    }
+  }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.warden.store.sqlite;
+
+import org.jspecify.annotations.NullMarked;

@@ -50,8 +50,10 @@ final class AgentCommand {
       name = "create",
       mixinStandardHelpOptions = true,
       description = {
-        "Generate a key pair for a new agent, register its public key, and write the private key",
-        "to <data-dir>/agents/ID.json (mode 0600) — the only copy. Give that file to the agent."
+        "Generate a key pair for a new agent and register its public key.",
+        "",
+        "The private key is written to <data-dir>/agents/ID.json (mode 0600), its only copy:"
+            + " give that file to the agent."
       })
   static final class Create extends Target implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "Agent id: ^[a-z0-9][a-z0-9._-]{1,63}$")

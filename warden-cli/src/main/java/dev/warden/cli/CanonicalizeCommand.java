@@ -10,8 +10,10 @@ import picocli.CommandLine.Command;
     name = "canonicalize",
     mixinStandardHelpOptions = true,
     description = {
-      "Print the RFC 8785 (JCS) canonical form of the JSON on stdin. The input is parsed strictly",
-      "first (UTF-8, no duplicate keys, no NaN, nesting depth <= 32, at most 1 MiB)."
+      "Print the RFC 8785 (JCS) canonical form of the JSON on stdin.",
+      "",
+      "The input is parsed strictly first: UTF-8, no duplicate keys, no NaN, nesting depth at"
+          + " most 32, at most 1 MiB. Exit 2 with the reason and JSON Pointer if it is not."
     })
 final class CanonicalizeCommand implements Callable<Integer> {
   @Override

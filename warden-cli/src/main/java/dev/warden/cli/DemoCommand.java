@@ -31,9 +31,11 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "A self-contained tour: starts Warden on a free loopback port with a fresh data directory,",
-      "registers an agent, and shows an allow, a deny, an escalation, a refused replay and a",
-      "refused tampered request. Nothing outside a temporary directory is touched."
+      "A self-contained tour of Warden on a free loopback port.",
+      "",
+      "Starts a server with a fresh data directory, registers an agent, and shows an allow, a"
+          + " deny, an escalation, a refused replay and a refused forgery. Nothing outside a"
+          + " temporary directory is touched."
     })
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep", description = "Keep the temporary data directory and print its path.")
@@ -43,6 +45,10 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // The tour speaks for itself; the server's own log lines would only interleave with it.
+    ((ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
     Path tmp = Files.createTempDirectory("warden-demo-");
     Path dir = tmp.resolve("data");
     SecureRandom random = new SecureRandom();

@@ -12,9 +12,12 @@ import picocli.CommandLine.Option;
     name = "init",
     mixinStandardHelpOptions = true,
     description = {
-      "Create a data directory: configuration (warden.yaml), a starter policy (policy.yaml),",
-      "Warden's keys (mode 0600), the SQLite database and the first admin token, written once",
-      "to admin.token (mode 0600). Refuses a directory that is not empty."
+      "Create a data directory with configuration, policy, keys and the first admin token.",
+      "",
+      "Writes warden.yaml (every setting at its default), policy.yaml (a starter policy),"
+          + " keys/ (Ed25519 checkpoint and receipt keys, the parameter HMAC key; mode 0600),"
+          + " warden.db, and the first admin token to admin.token (mode 0600, written once)."
+          + " Refuses a directory that is not empty."
     })
 final class InitCommand implements Callable<Integer> {
   @Mixin DataDirOption data;

@@ -12,11 +12,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = {
-      "Warden stands between AI agents and the actions they take: it authenticates each signed",
-      "request, decides by policy, and writes every decision to a tamper-evident log before",
-      "anything happens.",
+      "The gateway between AI agents and the actions they take.",
       "",
-      "Start with:  warden demo            (a self-contained tour)",
+      "Warden authenticates each signed request (RFC 9421), refuses stale and replayed ones,"
+          + " decides by policy, and writes every decision to a tamper-evident log before"
+          + " anything happens.",
+      "",
+      "Start with:  warden demo                  (a self-contained tour)",
       "        or:  warden init --data-dir DIR && warden serve --data-dir DIR"
     },
     subcommands = {

@@ -19,9 +19,11 @@ import picocli.CommandLine.Parameters;
     name = "send",
     mixinStandardHelpOptions = true,
     description = {
-      "Sign a request as an agent (RFC 9421, Ed25519 or HMAC, fresh nonce, Content-Digest) and",
-      "send it, like curl. Prints the response body; the status goes to stderr.",
-      "Exit 0 when the request was allowed or is pending, 1 when it was denied or refused.",
+      "Sign a request as an agent and send it, like curl.",
+      "",
+      "Signs with RFC 9421 (Ed25519 or HMAC, a fresh nonce, Content-Digest over the body)."
+          + " Prints the response body; the status goes to stderr. Exit 0 when the request was"
+          + " allowed or is pending, 1 when it was denied or refused.",
       "",
       "Example: warden send --agent demo-agent -d '{\"action\":\"payments.transfer\",",
       "           \"resource\":\"acct/ops\",\"amount\":{\"value\":\"12.50\",\"currency\":\"USD\"}}'"

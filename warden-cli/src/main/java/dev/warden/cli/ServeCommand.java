@@ -16,9 +16,12 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the Warden server on a data directory made by 'warden init'. Listens on 127.0.0.1",
-      "unless told otherwise; a non-loopback address needs --allow-public-bind and TLS (or",
-      "--behind-tls-proxy). Stops cleanly on Ctrl-C / SIGTERM."
+      "Run the Warden server on a data directory made by 'warden init'.",
+      "",
+      "Listens on 127.0.0.1 unless told otherwise; a non-loopback address needs"
+          + " --allow-public-bind and TLS (tls.cert and tls.key in warden.yaml) or"
+          + " --behind-tls-proxy. Stops cleanly on Ctrl-C or SIGTERM, after writing what is"
+          + " queued to the log."
     })
 final class ServeCommand implements Callable<Integer> {
   @Mixin DataDirOption data;

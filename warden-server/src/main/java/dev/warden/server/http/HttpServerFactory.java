@@ -110,7 +110,9 @@ public final class HttpServerFactory {
           c.routes.error(
               404,
               ctx -> {
-                if (ctx.result() == null) {
+                // Our own 404s (no such decision) are problems already; Javalin's are not.
+                String ct = ctx.res().getContentType();
+                if (ct == null || !ct.startsWith(Problems.CONTENT_TYPE)) {
                   Problems.write(
                       ctx,
                       new RequestRejected(

@@ -43,6 +43,13 @@ final class ServeCommand implements Callable<Integer> {
           "Connections arrive through a TLS-terminating proxy; agents sign https:// URLs.")
   boolean behindTlsProxy;
 
+  @Option(
+      names = "--insecure-no-operator-auth",
+      description =
+          "Development only: operator endpoints need no token. Warned about at every start,"
+              + " logged, and refused on a non-loopback address.")
+  boolean insecureNoOperatorAuth;
+
   @Override
   public Integer call() throws Exception {
     DataDir d = data.dataDir();
@@ -54,7 +61,10 @@ final class ServeCommand implements Callable<Integer> {
               + d.root());
       return 2;
     }
-    ServerConfig cfg = ServerConfig.load(d).withBindFlags(allowPublicBind, behindTlsProxy);
+    ServerConfig cfg =
+        ServerConfig.load(d)
+            .withFlags(
+                new ServerConfig.Flags(allowPublicBind, behindTlsProxy, insecureNoOperatorAuth));
     if (listen != null) {
       cfg = cfg.withListen(listen);
     }

@@ -30,8 +30,20 @@ public record ServerConfig(
     Limits limits,
     @Nullable Path tlsCert,
     @Nullable Path tlsKey,
-    boolean allowPublicBind,
-    boolean behindTlsProxy) {
+    Flags flags) {
+
+  /**
+   * Command-line switches that loosen a safe default, each only when said explicitly.
+   *
+   * @param allowPublicBind listen on a non-loopback address (TLS still required)
+   * @param behindTlsProxy a TLS-terminating proxy is in front: agents sign https:// URLs
+   * @param insecureNoOperatorAuth development only: operator endpoints accept requests without a
+   *     token; warned about at every start, logged, and refused on a non-loopback address
+   */
+  public record Flags(
+      boolean allowPublicBind, boolean behindTlsProxy, boolean insecureNoOperatorAuth) {
+    public static final Flags NONE = new Flags(false, false, false);
+  }
 
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
@@ -93,37 +105,17 @@ public record ServerConfig(
         limits(f.limits()),
         cert,
         key,
-        false,
-        false);
+        Flags.NONE);
   }
 
   public ServerConfig withListen(String listen) {
     HostPort hp = HostPort.parse(listen);
     return new ServerConfig(
-        hp.host(),
-        hp.port(),
-        origin,
-        params,
-        policyFile,
-        limits,
-        tlsCert,
-        tlsKey,
-        allowPublicBind,
-        behindTlsProxy);
+        hp.host(), hp.port(), origin, params, policyFile, limits, tlsCert, tlsKey, flags);
   }
 
-  public ServerConfig withBindFlags(boolean allowPublicBind, boolean behindTlsProxy) {
-    return new ServerConfig(
-        host,
-        port,
-        origin,
-        params,
-        policyFile,
-        limits,
-        tlsCert,
-        tlsKey,
-        allowPublicBind,
-        behindTlsProxy);
+  public ServerConfig withFlags(Flags flags) {
+    return new ServerConfig(host, port, origin, params, policyFile, limits, tlsCert, tlsKey, flags);
   }
 
   public boolean tls() {
@@ -144,7 +136,14 @@ public record ServerConfig(
     if (loopback) {
       return;
     }
-    if (!allowPublicBind || !(tls() || behindTlsProxy)) {
+    if (flags.insecureNoOperatorAuth()) {
+      throw new IOException(
+          "refusing to listen on "
+              + host
+              + " with operator authentication disabled: that switch is for a developer's"
+              + " loopback only");
+    }
+    if (!flags.allowPublicBind() || !(tls() || flags.behindTlsProxy())) {
       throw new IOException(
           "refusing to listen on "
               + host

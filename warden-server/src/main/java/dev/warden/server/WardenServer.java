@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class WardenServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WardenServer.class);
+  private static final String INSECURE_WARNING =
+      "operator authentication is DISABLED (--insecure-no-operator-auth): anyone who can reach"
+          + " this port can register agents and issue tokens. Development only.";
 
   private final DataDir dataDir;
   private final Store store;
@@ -105,6 +108,18 @@ public final class WardenServer implements AutoCloseable {
       replay.warm(store.log().liveNonces(clock.instant()));
       commitLog.append(
           PendingEntry.of(entries.policy(clock.instant(), "warden", policy.hash(), policy.text())));
+      if (cfg.flags().insecureNoOperatorAuth()) {
+        log.warn(INSECURE_WARNING);
+        System.err.println("WARNING: " + INSECURE_WARNING);
+        commitLog.append(
+            PendingEntry.of(
+                entries.admin(
+                    clock.instant(),
+                    "warden",
+                    "server.operator_auth_disabled",
+                    "server",
+                    java.util.Map.of())));
+      }
 
       var limits = cfg.limits();
       RefusalSummaries summaries = new RefusalSummaries(clock, limits.maxRefusalSources());
@@ -127,10 +142,10 @@ public final class WardenServer implements AutoCloseable {
               new AgentApi(
                   pipeline,
                   new dev.warden.server.http.RequestReader(
-                      limits, cfg.tls() || cfg.behindTlsProxy())),
+                      limits, cfg.tls() || cfg.flags().behindTlsProxy())),
               new AdminApi(
                   store,
-                  new OperatorTokens(store.tokens(), clock),
+                  new OperatorTokens(store.tokens(), clock, cfg.flags().insecureNoOperatorAuth()),
                   entries,
                   commitLog,
                   clock,

@@ -15,7 +15,9 @@ final class Pem {
     }
     String body = s.substring(begin.length(), s.length() - end.length());
     try {
-      return Base64.getMimeDecoder().decode(body.replaceAll("[\\r\\n\\t ]", "").strip());
+      // The basic decoder, not the MIME one: that one skips any character outside the alphabet,
+      // so a damaged or tampered block would decode instead of being refused.
+      return Base64.getDecoder().decode(body.replaceAll("[\\r\\n\\t ]", ""));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("the PEM block " + label + " is not valid base64", e);
     }

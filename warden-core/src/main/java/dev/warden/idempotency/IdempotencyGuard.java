@@ -39,15 +39,20 @@ public final class IdempotencyGuard {
 
   /**
    * Parses an {@code Idempotency-Key} header value: an RFC 8941 string ({@code "…"}) as in the IETF
-   * draft, or, leniently, a bare token of visible ASCII.
+   * draft, or, leniently, a bare token of visible ASCII; either way without spaces, quotes or
+   * backslashes in the key itself.
    */
   public String parseKey(String header) throws RequestRejected {
     String k = header.strip();
     if (k.length() >= 2 && k.startsWith("\"") && k.endsWith("\"")) {
       k = k.substring(1, k.length() - 1);
-      if (k.indexOf('"') >= 0 || k.indexOf('\\') >= 0) {
-        throw invalid("Idempotency-Key must not contain quotes or backslashes");
-      }
+    }
+    // Checked for both forms: a quote left in a bare token is a malformed sf-string ("abc, or
+    // a lone "), not part of a key.
+    if (k.indexOf('"') >= 0 || k.indexOf('\\') >= 0) {
+      throw invalid(
+          "Idempotency-Key must be a string like \"order-1234\" without quotes or backslashes"
+              + " inside");
     }
     if (k.isEmpty() || k.length() > maxKeyLength) {
       throw invalid(

@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,10 @@ public final class GroupCommitLog implements AutoCloseable {
   private final LogStore store;
   private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
   private final Thread committer;
+  // submit() holds the read lock from its closed check to its enqueue, close() the write lock to
+  // close: nothing is queued after the committer's final drain. Not synchronized: a virtual thread
+  // blocking inside a monitor would pin its carrier on JDK 21.
+  private final ReadWriteLock closing = new ReentrantReadWriteLock();
   private volatile boolean closed;
   private volatile boolean healthy = true;
   private volatile LogHead head;
@@ -87,11 +93,18 @@ public final class GroupCommitLog implements AutoCloseable {
   /** Queues an entry without waiting (refusal summaries: nothing is answered on them). */
   public CompletableFuture<Long> submit(PendingEntry entry) {
     CompletableFuture<Long> f = new CompletableFuture<>();
-    if (closed) {
-      f.completeExceptionally(unavailable("the log is closed"));
-      return f;
+    // Checking closed and queueing under one lock with close(): otherwise an entry queued just
+    // after the committer drained the queue and stopped would never complete.
+    closing.readLock().lock();
+    try {
+      if (!closed) {
+        queue.add(new Job(entry, f));
+        return f;
+      }
+    } finally {
+      closing.readLock().unlock();
     }
-    queue.add(new Job(entry, f));
+    f.completeExceptionally(unavailable("the log is closed"));
     return f;
   }
 
@@ -197,11 +210,21 @@ public final class GroupCommitLog implements AutoCloseable {
   /** Stops accepting entries, writes what is queued, and stops the committer. */
   @Override
   public void close() {
-    closed = true;
+    closing.writeLock().lock();
+    try {
+      closed = true;
+    } finally {
+      closing.writeLock().unlock();
+    }
     try {
       committer.join(TimeUnit.SECONDS.toMillis(10));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    // If the committer did not finish in time, nobody will write what is left: fail it rather
+    // than leave its callers waiting.
+    for (Job j; (j = queue.poll()) != null; ) {
+      j.done.completeExceptionally(unavailable("the log closed before this entry was written"));
     }
   }
 }

@@ -28,6 +28,9 @@ public final class MerkleFrontier {
    * @throws IllegalArgumentException if the bytes do not hold one 32-byte hash per set bit of size
    */
   public static MerkleFrontier restore(long size, byte[] state) {
+    if (size < 0) {
+      throw new IllegalArgumentException("log head size " + size + " is negative");
+    }
     int n = Long.bitCount(size);
     if (state.length != n * MerkleHasher.HASH_SIZE) {
       throw new IllegalArgumentException(
@@ -45,9 +48,17 @@ public final class MerkleFrontier {
     return new MerkleFrontier(size, hashes);
   }
 
-  /** Appends a leaf by its leaf hash: merges equal-sized subtrees as binary addition carries. */
+  /**
+   * Appends a leaf by its leaf hash: merges equal-sized subtrees as binary addition carries.
+   *
+   * @throws IllegalArgumentException if {@code leafHash} is not 32 bytes
+   */
   public void append(byte[] leafHash) {
-    byte[] h = leafHash;
+    if (leafHash.length != MerkleHasher.HASH_SIZE) {
+      throw new IllegalArgumentException(
+          "a leaf hash is " + MerkleHasher.HASH_SIZE + " bytes, not " + leafHash.length);
+    }
+    byte[] h = leafHash.clone(); // the caller's array stays the caller's
     for (long s = size; (s & 1) == 1; s >>>= 1) {
       h = MerkleHasher.nodeHash(hashes.remove(hashes.size() - 1), h);
     }
@@ -64,7 +75,7 @@ public final class MerkleFrontier {
     if (hashes.isEmpty()) {
       return MerkleHasher.emptyRoot();
     }
-    byte[] r = hashes.get(hashes.size() - 1);
+    byte[] r = hashes.get(hashes.size() - 1).clone(); // never hand out the stored hash
     for (int i = hashes.size() - 2; i >= 0; i--) {
       r = MerkleHasher.nodeHash(hashes.get(i), r);
     }

@@ -147,10 +147,14 @@ public record ActionRequest(
     return n.asText();
   }
 
+  /**
+   * C0, DEL and C1 (U+0080–U+009F): C1 holds NEL, a line break, and CSI, which terminals take as
+   * the start of an escape sequence, so a resource or label must not carry them into an operator's
+   * terminal either.
+   */
   private static boolean hasControl(String s) {
     for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
+      if (Character.isISOControl(s.charAt(i))) {
         return true;
       }
     }

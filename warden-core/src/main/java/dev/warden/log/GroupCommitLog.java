@@ -170,12 +170,21 @@ public final class GroupCommitLog implements AutoCloseable {
   }
 
   private static RequestRejected rejectionFor(StoreException e) {
-    if (e.kind() == StoreException.Kind.CONFLICT) {
-      return new RequestRejected(
-          ErrorCode.REPLAY_NONCE_REUSED,
-          "the nonce or idempotency key of this request was already used");
+    if (e.kind() != StoreException.Kind.CONFLICT) {
+      return unavailable("the log could not be written; the request was not decided");
     }
-    return unavailable("the log could not be written; the request was not decided");
+    return switch (e.conflict()) {
+      case IDEMPOTENCY_KEY ->
+          new RequestRejected(
+              ErrorCode.IDEMPOTENCY_IN_FLIGHT,
+              "another request with this Idempotency-Key was decided at the same time; retry to"
+                  + " get its answer");
+      case NONCE, OTHER ->
+          new RequestRejected(
+              ErrorCode.REPLAY_NONCE_REUSED,
+              "this nonce was already used; sign every request, retries included, with a fresh"
+                  + " nonce");
+    };
   }
 
   static SealedBatch seal(LogHead head, List<Job> batch) {

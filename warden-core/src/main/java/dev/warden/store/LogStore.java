@@ -17,7 +17,8 @@ public interface LogStore {
    * transaction and returns only after it is on disk (fsynced).
    *
    * @throws StoreException {@code CONFLICT} if a nonce or idempotency key in the batch already
-   *     exists (nothing of the batch is written); {@code UNAVAILABLE} if it could not be written
+   *     exists, with {@link StoreException#conflict()} saying which (nothing of the batch is
+   *     written); {@code UNAVAILABLE} if it could not be written
    */
   SealedBatch append(BatchSealer sealer) throws StoreException;
 

@@ -17,16 +17,45 @@ public final class StoreException extends Exception {
     CORRUPT
   }
 
+  /** What a {@link Kind#CONFLICT} collided with, when the caller needs to tell them apart. */
+  public enum Conflict {
+    /** A nonce in a log batch was already used by the same agent. */
+    NONCE,
+    /** An idempotency key in a log batch was already taken by the same agent. */
+    IDEMPOTENCY_KEY,
+    /** Any other uniqueness (agents, keys, tokens). */
+    OTHER
+  }
+
   private final Kind kind;
+  private final Conflict conflict;
 
   public StoreException(Kind kind, String message) {
     super(message);
     this.kind = kind;
+    this.conflict = Conflict.OTHER;
   }
 
   public StoreException(Kind kind, String message, Throwable cause) {
     super(message, cause);
     this.kind = kind;
+    this.conflict = Conflict.OTHER;
+  }
+
+  private StoreException(Conflict conflict, String message) {
+    super(message);
+    this.kind = Kind.CONFLICT;
+    this.conflict = conflict;
+  }
+
+  /** A {@link Kind#CONFLICT} on a nonce or idempotency key of a log batch. */
+  public static StoreException conflict(Conflict what, String message) {
+    return new StoreException(what, message);
+  }
+
+  /** For {@link Kind#CONFLICT}: what collided; {@link Conflict#OTHER} for every other kind. */
+  public Conflict conflict() {
+    return conflict;
   }
 
   public Kind kind() {

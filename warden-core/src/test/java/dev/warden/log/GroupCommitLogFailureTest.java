@@ -130,6 +130,37 @@ class GroupCommitLogFailureTest {
   }
 
   @Test
+  void submit_sameIdempotencyKeyTwiceInOneBatch_secondRefusedAsInFlight() throws Exception {
+    InMemoryLogStore store = new InMemoryLogStore();
+    try (GroupCommitLog log = GroupCommitLog.start(store)) {
+      store.hold();
+      CompletableFuture<Long> blocker = log.submit(PendingEntry.of(entry("blocker")));
+      store.awaitHeldAppend();
+      CompletableFuture<Long> first = log.submit(withIdempotencyKey("first", "dec-1"));
+      CompletableFuture<Long> second = log.submit(withIdempotencyKey("second", "dec-2"));
+      store.release();
+
+      assertThat(blocker.join()).isZero();
+      assertThat(first.join()).isEqualTo(1);
+      assertThatThrownBy(second::join)
+          .cause()
+          .isInstanceOfSatisfying(
+              RequestRejected.class,
+              r -> assertThat(r.code()).isEqualTo(ErrorCode.IDEMPOTENCY_IN_FLIGHT));
+    }
+  }
+
+  private static PendingEntry withIdempotencyKey(String name, String decisionId) {
+    return new PendingEntry(
+        entry(name),
+        decisionId,
+        "bot-1",
+        null,
+        new dev.warden.store.IdempotencyRecord(
+            "bot-1", "same-key", new byte[32], decisionId, UNTIL));
+  }
+
+  @Test
   void close_withEntriesQueued_writesEveryQueuedEntryBeforeStopping() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
     GroupCommitLog log = GroupCommitLog.start(store);

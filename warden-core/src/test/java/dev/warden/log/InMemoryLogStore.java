@@ -157,8 +157,8 @@ public final class InMemoryLogStore implements LogStore {
         Key k = new Key(n.agentId(), n.nonce());
         NonceRecord old = nonces.get(k);
         if (!batchNonces.add(k) || (old != null && !old.expiresAt().isBefore(now))) {
-          throw new StoreException(
-              StoreException.Kind.CONFLICT, "a nonce of agent " + n.agentId() + " was used");
+          throw StoreException.conflict(
+              StoreException.Conflict.NONCE, "a nonce of agent " + n.agentId() + " was used");
         }
       }
       Set<Key> batchKeys = new HashSet<>();
@@ -166,8 +166,9 @@ public final class InMemoryLogStore implements LogStore {
         Key k = new Key(r.agentId(), r.key());
         IdempotencyRecord old = idempotency.get(k);
         if (!batchKeys.add(k) || (old != null && !old.expiresAt().isBefore(now))) {
-          throw new StoreException(
-              StoreException.Kind.CONFLICT, "an idempotency key of " + r.agentId() + " is taken");
+          throw StoreException.conflict(
+              StoreException.Conflict.IDEMPOTENCY_KEY,
+              "an idempotency key of " + r.agentId() + " is taken");
         }
       }
       for (StoredEntry e : batch.entries()) {

@@ -117,8 +117,8 @@ final class LogAppend {
       int[] counts = p.executeBatch();
       for (int i = 0; i < counts.length; i++) {
         if (counts[i] == 0) {
-          throw new StoreException(
-              Kind.CONFLICT,
+          throw StoreException.conflict(
+              StoreException.Conflict.NONCE,
               "a nonce of agent " + nonces.get(i).agentId() + " in this batch was already used");
         }
       }
@@ -150,8 +150,8 @@ final class LogAppend {
       int[] counts = p.executeBatch();
       for (int i = 0; i < counts.length; i++) {
         if (counts[i] == 0) {
-          throw new StoreException(
-              Kind.CONFLICT,
+          throw StoreException.conflict(
+              StoreException.Conflict.IDEMPOTENCY_KEY,
               "an idempotency key of agent "
                   + records.get(i).agentId()
                   + " in this batch is already taken");

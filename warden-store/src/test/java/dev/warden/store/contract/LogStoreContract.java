@@ -142,7 +142,11 @@ public interface LogStoreContract extends ContractFixture {
             .decision("dec-2", "bot-2", 0);
     assertThatThrownBy(() -> log().append(conflicting))
         .isInstanceOfSatisfying(
-            StoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT));
+            StoreException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.CONFLICT);
+              assertThat(e.conflict()).isEqualTo(StoreException.Conflict.NONCE);
+            });
 
     assertNothingOfTheBatch(before);
     assertThat(log().liveNonces(at(0))).containsExactly(nonce("bot-1", "n1", at(300)));
@@ -166,7 +170,11 @@ public interface LogStoreContract extends ContractFixture {
             .decision("dec-2", "bot-2", 0);
     assertThatThrownBy(() -> log().append(conflicting))
         .isInstanceOfSatisfying(
-            StoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT));
+            StoreException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.CONFLICT);
+              assertThat(e.conflict()).isEqualTo(StoreException.Conflict.IDEMPOTENCY_KEY);
+            });
 
     assertNothingOfTheBatch(before);
     assertThat(log().liveNonces(at(0))).isEmpty();

@@ -12,7 +12,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,21 +30,6 @@ import picocli.CommandLine.Parameters;
 final class AgentCommand {
   private AgentCommand() {}
 
-  /** Options every agent subcommand shares. */
-  static class Target {
-    @Mixin DataDirOption data;
-
-    @Option(
-        names = "--url",
-        paramLabel = "URL",
-        description = "Server URL (default: from the data directory).")
-    String url;
-
-    AdminClient client() throws java.io.IOException {
-      return AdminClient.connect(data.dataDir(), url);
-    }
-  }
-
   @Command(
       name = "create",
       mixinStandardHelpOptions = true,
@@ -55,7 +39,7 @@ final class AgentCommand {
         "The private key is written to <data-dir>/agents/ID.json (mode 0600), its only copy:"
             + " give that file to the agent."
       })
-  static final class Create extends Target implements Callable<Integer> {
+  static final class Create extends ServerOptions implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "Agent id: ^[a-z0-9][a-z0-9._-]{1,63}$")
     String id;
 
@@ -113,7 +97,7 @@ final class AgentCommand {
       name = "add",
       mixinStandardHelpOptions = true,
       description = "Register an agent whose key pair the agent made itself: give its public key.")
-  static final class Add extends Target implements Callable<Integer> {
+  static final class Add extends ServerOptions implements Callable<Integer> {
     @Parameters(paramLabel = "ID")
     String id;
 
@@ -151,7 +135,7 @@ final class AgentCommand {
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List agents.")
-  static final class ListAgents extends Target implements Callable<Integer> {
+  static final class ListAgents extends ServerOptions implements Callable<Integer> {
     @Option(names = "--json", description = "Print the API's JSON.")
     boolean json;
 
@@ -183,7 +167,7 @@ final class AgentCommand {
     }
   }
 
-  abstract static class StatusChange extends Target implements Callable<Integer> {
+  abstract static class StatusChange extends ServerOptions implements Callable<Integer> {
     @Parameters(paramLabel = "ID")
     String id;
 

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,15 +27,7 @@ import picocli.CommandLine.Parameters;
       "Example: warden send --agent demo-agent -d '{\"action\":\"payments.transfer\",",
       "           \"resource\":\"acct/ops\",\"amount\":{\"value\":\"12.50\",\"currency\":\"USD\"}}'"
     })
-final class SendCommand implements Callable<Integer> {
-  @Mixin DataDirOption data;
-
-  @Option(
-      names = "--url",
-      paramLabel = "URL",
-      description = "Server URL (default: from the data directory).")
-  String url;
-
+final class SendCommand extends ServerOptions implements Callable<Integer> {
   @Option(names = "--agent", paramLabel = "ID", description = "Use <data-dir>/agents/ID.json.")
   String agent;
 

@@ -25,7 +25,7 @@ final class TokenCommand {
       name = "create",
       mixinStandardHelpOptions = true,
       description = "Issue a token. It is printed once and stored only as a hash: keep it.")
-  static final class Create extends AgentCommand.Target implements Callable<Integer> {
+  static final class Create extends ServerOptions implements Callable<Integer> {
     @Option(
         names = "--subject",
         required = true,
@@ -70,7 +70,7 @@ final class TokenCommand {
       name = "list",
       mixinStandardHelpOptions = true,
       description = "List tokens (never their secrets).")
-  static final class ListTokens extends AgentCommand.Target implements Callable<Integer> {
+  static final class ListTokens extends ServerOptions implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       AdminClient.Reply r = client().call("GET", "/v1/admin/tokens", null);
@@ -93,7 +93,7 @@ final class TokenCommand {
   }
 
   @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a token by id.")
-  static final class Revoke extends AgentCommand.Target implements Callable<Integer> {
+  static final class Revoke extends ServerOptions implements Callable<Integer> {
     @Parameters(paramLabel = "TOKEN-ID")
     String id;
 

@@ -9,7 +9,9 @@ import dev.warden.store.LogStore;
 import dev.warden.store.NonceRecord;
 import dev.warden.store.SealedBatch;
 import dev.warden.store.StoreException;
+import dev.warden.store.StoredCheckpoint;
 import dev.warden.store.StoredEntry;
+import dev.warden.store.TreeNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -41,6 +43,7 @@ public final class GroupCommitLog implements AutoCloseable {
   private record Job(PendingEntry entry, CompletableFuture<Long> done) {}
 
   private final LogStore store;
+  private final Checkpointer checkpointer;
   private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
   private final Thread committer;
   // submit() holds the read lock from its closed check to its enqueue, close() the write lock to
@@ -51,15 +54,20 @@ public final class GroupCommitLog implements AutoCloseable {
   private volatile boolean healthy = true;
   private volatile LogHead head;
 
-  private GroupCommitLog(LogStore store, LogHead head) {
+  private GroupCommitLog(LogStore store, Checkpointer checkpointer, LogHead head) {
     this.store = store;
+    this.checkpointer = checkpointer;
     this.head = head;
     this.committer = Thread.ofPlatform().name("warden-group-commit").daemon().unstarted(this::run);
   }
 
-  /** Opens the log on {@code store} and starts the committer. */
-  public static GroupCommitLog start(LogStore store) throws StoreException {
-    GroupCommitLog l = new GroupCommitLog(store, store.head());
+  /**
+   * Opens the log on {@code store} and starts the committer; every batch gets a checkpoint signed
+   * by {@code checkpointer}.
+   */
+  public static GroupCommitLog start(LogStore store, Checkpointer checkpointer)
+      throws StoreException {
+    GroupCommitLog l = new GroupCommitLog(store, checkpointer, store.head());
     MerkleFrontier.restore(l.head.size(), l.head.state()); // fail fast on a corrupt head
     l.committer.start();
     return l;
@@ -145,12 +153,21 @@ public final class GroupCommitLog implements AutoCloseable {
 
   private void commit(List<Job> batch) {
     try {
-      SealedBatch sealed = store.append(h -> seal(h, batch));
+      SealedBatch sealed = store.append(h -> seal(h, batch, checkpointer));
       head = sealed.newHead();
       healthy = true;
       for (int i = 0; i < batch.size(); i++) {
         batch.get(i).done.complete(sealed.entries().get(i).index());
       }
+    } catch (Checkpointer.SignerUnavailable e) {
+      // No checkpoint, no batch: the store rolled back, nothing is answered as logged.
+      healthy = false;
+      log.error("checkpoint signing failed: {}", e.getMessage());
+      RequestRejected r =
+          new RequestRejected(
+              ErrorCode.SIGNER_UNAVAILABLE,
+              "the log's checkpoint key cannot be used; the request was not decided");
+      batch.forEach(j -> j.done.completeExceptionally(r));
     } catch (StoreException e) {
       if (e.kind() == StoreException.Kind.CONFLICT && batch.size() > 1) {
         // One entry's nonce or idempotency key was taken (another process raced us): write the
@@ -187,8 +204,11 @@ public final class GroupCommitLog implements AutoCloseable {
     };
   }
 
-  static SealedBatch seal(LogHead head, List<Job> batch) {
+  static SealedBatch seal(LogHead head, List<Job> batch, Checkpointer checkpointer) {
     MerkleFrontier frontier = MerkleFrontier.restore(head.size(), head.state());
+    List<TreeNode> nodes = new ArrayList<>(batch.size() * 2);
+    MerkleFrontier.NodeSink sink =
+        (level, index, hash) -> nodes.add(new TreeNode(level, index, hash));
     List<StoredEntry> entries = new ArrayList<>(batch.size());
     List<NonceRecord> nonces = new ArrayList<>();
     List<IdempotencyRecord> idem = new ArrayList<>();
@@ -196,7 +216,7 @@ public final class GroupCommitLog implements AutoCloseable {
     for (Job j : batch) {
       PendingEntry p = j.entry;
       long index = frontier.size();
-      frontier.append(MerkleHasher.leafHash(p.entry()));
+      frontier.append(MerkleHasher.leafHash(p.entry()), sink);
       entries.add(new StoredEntry(index, p.entry()));
       if (p.nonce() != null) {
         nonces.add(p.nonce());
@@ -208,8 +228,15 @@ public final class GroupCommitLog implements AutoCloseable {
         decisions.add(new DecisionRef(p.decisionId(), p.agentId(), index));
       }
     }
+    String note = checkpointer.sign(frontier.size(), frontier.root());
     return new SealedBatch(
-        new LogHead(frontier.size(), frontier.serialize()), entries, nonces, idem, decisions);
+        new LogHead(frontier.size(), frontier.serialize()),
+        entries,
+        nonces,
+        idem,
+        decisions,
+        nodes,
+        new StoredCheckpoint(frontier.size(), note));
   }
 
   private static RequestRejected unavailable(String detail) {

@@ -54,13 +54,31 @@ public final class MerkleFrontier {
    * @throws IllegalArgumentException if {@code leafHash} is not 32 bytes
    */
   public void append(byte[] leafHash) {
+    append(leafHash, (level, index, hash) -> {});
+  }
+
+  /** Receives each node an append completes: the leaf itself, then every merged subtree root. */
+  @FunctionalInterface
+  public interface NodeSink {
+    void completed(int level, long index, byte[] hash);
+  }
+
+  /**
+   * Appends a leaf and reports the perfect-subtree nodes it completes (the leaf at level 0, then
+   * one node per carry), which never change afterwards.
+   */
+  public void append(byte[] leafHash, NodeSink completed) {
     if (leafHash.length != MerkleHasher.HASH_SIZE) {
       throw new IllegalArgumentException(
           "a leaf hash is " + MerkleHasher.HASH_SIZE + " bytes, not " + leafHash.length);
     }
     byte[] h = leafHash.clone(); // the caller's array stays the caller's
+    completed.completed(0, size, h.clone());
+    int level = 0;
     for (long s = size; (s & 1) == 1; s >>>= 1) {
       h = MerkleHasher.nodeHash(hashes.remove(hashes.size() - 1), h);
+      level++;
+      completed.completed(level, size >>> level, h.clone());
     }
     hashes.add(h);
     size++;

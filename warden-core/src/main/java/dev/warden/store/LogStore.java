@@ -22,6 +22,25 @@ public interface LogStore {
    */
   SealedBatch append(BatchSealer sealer) throws StoreException;
 
+  /**
+   * The stored tree nodes at these positions, in the same order.
+   *
+   * @throws StoreException {@code CORRUPT} if one is missing (a node below the head always exists)
+   */
+  List<TreeNode> nodes(List<TreeNode.Id> ids) throws StoreException;
+
+  /** The checkpoint of the largest size, if any was written. */
+  Optional<StoredCheckpoint> latestCheckpoint() throws StoreException;
+
+  /**
+   * The first checkpoint that covers entry {@code index}: the one of the smallest size greater than
+   * {@code index} (the checkpoint of the entry's own batch).
+   */
+  Optional<StoredCheckpoint> checkpointCovering(long index) throws StoreException;
+
+  /** Checkpoints with {@code size >= fromSize}, by size, at most {@code limit}. */
+  List<StoredCheckpoint> checkpoints(long fromSize, int limit) throws StoreException;
+
   /** Entries with {@code start <= index < end}, in order; fewer if the log is shorter. */
   List<StoredEntry> read(long start, long end) throws StoreException;
 

@@ -9,6 +9,7 @@ import dev.warden.idempotency.IdempotencyGuard.Start;
 import dev.warden.log.GroupCommitLog;
 import dev.warden.log.InMemoryLogStore;
 import dev.warden.log.PendingEntry;
+import dev.warden.log.TestCheckpoints;
 import dev.warden.store.IdempotencyRecord;
 import dev.warden.store.StoreException;
 import java.nio.charset.StandardCharsets;
@@ -105,7 +106,7 @@ class IdempotencyGuardTest {
   @Test
   void begin_afterDecisionLoggedWithItsRecord_replaysThatDecision() throws Exception {
     Start.Fresh claim = (Start.Fresh) guard.begin("agent-1", "key-1", DIGEST_A, NOW);
-    try (GroupCommitLog log = GroupCommitLog.start(store)) {
+    try (GroupCommitLog log = GroupCommitLog.start(store, TestCheckpoints::sign)) {
       log.append(
           new PendingEntry(
               "{\"kind\":\"decision\"}".getBytes(StandardCharsets.UTF_8),

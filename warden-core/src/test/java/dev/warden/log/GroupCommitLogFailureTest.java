@@ -29,7 +29,7 @@ class GroupCommitLogFailureTest {
   void append_storeUnavailable_throwsStoreUnavailableAndIsUnhealthyUntilAWriteSucceeds()
       throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    try (GroupCommitLog log = GroupCommitLog.start(store)) {
+    try (GroupCommitLog log = GroupCommitLog.start(store, TestCheckpoints::sign)) {
       assertThat(log.append(PendingEntry.of(entry("ok")))).isZero();
       assertThat(log.healthy()).isTrue();
 
@@ -54,7 +54,7 @@ class GroupCommitLogFailureTest {
   void append_storeThrowsRuntimeException_throwsStoreUnavailableAndCommitterSurvives()
       throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    try (GroupCommitLog log = GroupCommitLog.start(store)) {
+    try (GroupCommitLog log = GroupCommitLog.start(store, TestCheckpoints::sign)) {
       store.failWithBug(new IllegalStateException("a bug"));
       assertThatThrownBy(() -> log.append(PendingEntry.of(entry("x"))))
           .isInstanceOfSatisfying(
@@ -69,7 +69,7 @@ class GroupCommitLogFailureTest {
   void submit_conflictInBatchOfSeveral_failsOnlyTheConflictingEntry() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
     List<CompletableFuture<Long>> futures = new ArrayList<>();
-    try (GroupCommitLog log = GroupCommitLog.start(store)) {
+    try (GroupCommitLog log = GroupCommitLog.start(store, TestCheckpoints::sign)) {
       log.append(withNonce("used-before", "taken-nonce"));
 
       store.hold();
@@ -110,7 +110,7 @@ class GroupCommitLogFailureTest {
   @Test
   void submit_sameNonceTwiceInOneBatch_firstWinsSecondIsRefused() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    try (GroupCommitLog log = GroupCommitLog.start(store)) {
+    try (GroupCommitLog log = GroupCommitLog.start(store, TestCheckpoints::sign)) {
       store.hold();
       CompletableFuture<Long> blocker = log.submit(PendingEntry.of(entry("blocker")));
       store.awaitHeldAppend();
@@ -132,7 +132,7 @@ class GroupCommitLogFailureTest {
   @Test
   void submit_sameIdempotencyKeyTwiceInOneBatch_secondRefusedAsInFlight() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    try (GroupCommitLog log = GroupCommitLog.start(store)) {
+    try (GroupCommitLog log = GroupCommitLog.start(store, TestCheckpoints::sign)) {
       store.hold();
       CompletableFuture<Long> blocker = log.submit(PendingEntry.of(entry("blocker")));
       store.awaitHeldAppend();
@@ -163,7 +163,7 @@ class GroupCommitLogFailureTest {
   @Test
   void close_withEntriesQueued_writesEveryQueuedEntryBeforeStopping() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    GroupCommitLog log = GroupCommitLog.start(store);
+    GroupCommitLog log = GroupCommitLog.start(store, TestCheckpoints::sign);
     List<CompletableFuture<Long>> accepted = new ArrayList<>();
     store.hold();
     accepted.add(log.submit(PendingEntry.of(entry("in-flight"))));
@@ -201,7 +201,7 @@ class GroupCommitLogFailureTest {
   void close_whileManyThreadsSubmit_leavesNoFutureUncompleted() throws Exception {
     for (int round = 0; round < 10; round++) {
       InMemoryLogStore store = new InMemoryLogStore();
-      GroupCommitLog log = GroupCommitLog.start(store);
+      GroupCommitLog log = GroupCommitLog.start(store, TestCheckpoints::sign);
       ConcurrentLinkedQueue<CompletableFuture<Long>> all = new ConcurrentLinkedQueue<>();
       AtomicInteger submitted = new AtomicInteger();
       try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -238,7 +238,7 @@ class GroupCommitLogFailureTest {
   @Test
   void submit_afterClose_failsWithStoreUnavailable() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
-    GroupCommitLog log = GroupCommitLog.start(store);
+    GroupCommitLog log = GroupCommitLog.start(store, TestCheckpoints::sign);
     log.close();
     assertThatThrownBy(() -> log.append(PendingEntry.of(entry("late"))))
         .isInstanceOfSatisfying(

@@ -28,7 +28,7 @@ class GroupCommitLogTest {
     int threads = 64;
     int perThread = 100;
     Map<Long, byte[]> byIndex = new ConcurrentHashMap<>();
-    try (GroupCommitLog log = GroupCommitLog.start(store);
+    try (GroupCommitLog log = GroupCommitLog.start(store, TestCheckpoints::sign);
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
@@ -68,7 +68,7 @@ class GroupCommitLogTest {
   void append_afterConcurrentAppends_headEqualsFrontierOfAllStoredEntries() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
     LogHead head;
-    try (GroupCommitLog log = GroupCommitLog.start(store);
+    try (GroupCommitLog log = GroupCommitLog.start(store, TestCheckpoints::sign);
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<Long>> done = new ArrayList<>();
       for (int i = 0; i < 500; i++) {
@@ -95,7 +95,7 @@ class GroupCommitLogTest {
     InMemoryLogStore store = new InMemoryLogStore();
     int queued = 3 * GroupCommitLog.MAX_BATCH - 100;
     List<CompletableFuture<Long>> futures = new ArrayList<>();
-    try (GroupCommitLog log = GroupCommitLog.start(store)) {
+    try (GroupCommitLog log = GroupCommitLog.start(store, TestCheckpoints::sign)) {
       store.hold();
       futures.add(log.submit(PendingEntry.of(entry("first"))));
       store.awaitHeldAppend(); // the committer holds a batch of one; the rest must queue
@@ -119,13 +119,13 @@ class GroupCommitLogTest {
   void start_onNonEmptyStore_continuesNumberingAndTree() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
     List<byte[]> all = new ArrayList<>();
-    try (GroupCommitLog log = GroupCommitLog.start(store)) {
+    try (GroupCommitLog log = GroupCommitLog.start(store, TestCheckpoints::sign)) {
       for (int i = 0; i < 7; i++) {
         all.add(entry("a" + i));
         assertThat(log.append(PendingEntry.of(all.getLast()))).isEqualTo(i);
       }
     }
-    try (GroupCommitLog log = GroupCommitLog.start(store)) {
+    try (GroupCommitLog log = GroupCommitLog.start(store, TestCheckpoints::sign)) {
       assertThat(log.head().size()).isEqualTo(7);
       for (int i = 7; i < 12; i++) {
         all.add(entry("b" + i));
@@ -140,7 +140,7 @@ class GroupCommitLogTest {
   void append_entryWithDecisionAndNonce_storesThemWithTheEntry() throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();
     Instant until = Instant.now().plusSeconds(600);
-    try (GroupCommitLog log = GroupCommitLog.start(store)) {
+    try (GroupCommitLog log = GroupCommitLog.start(store, TestCheckpoints::sign)) {
       log.append(PendingEntry.of(entry("before")));
       long index =
           log.append(

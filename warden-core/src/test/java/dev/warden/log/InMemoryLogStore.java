@@ -8,7 +8,9 @@ import dev.warden.store.LogStore;
 import dev.warden.store.NonceRecord;
 import dev.warden.store.SealedBatch;
 import dev.warden.store.StoreException;
+import dev.warden.store.StoredCheckpoint;
 import dev.warden.store.StoredEntry;
+import dev.warden.store.TreeNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +47,8 @@ public final class InMemoryLogStore implements LogStore {
   private final Map<Key, NonceRecord> nonces = new HashMap<>();
   private final Map<Key, IdempotencyRecord> idempotency = new HashMap<>();
   private final Map<String, DecisionRef> decisions = new HashMap<>();
+  private final Map<TreeNode.Id, TreeNode> nodes = new HashMap<>();
+  private final java.util.TreeMap<Long, StoredCheckpoint> checkpoints = new java.util.TreeMap<>();
   private final List<Integer> committedBatchSizes = new ArrayList<>();
   private int appendCalls;
 
@@ -177,6 +181,10 @@ public final class InMemoryLogStore implements LogStore {
       batch.nonces().forEach(n -> nonces.put(new Key(n.agentId(), n.nonce()), n));
       batch.idempotency().forEach(r -> idempotency.put(new Key(r.agentId(), r.key()), r));
       batch.decisions().forEach(d -> decisions.putIfAbsent(d.decisionId(), d));
+      batch.nodes().forEach(n -> nodes.put(n.id(), n));
+      if (batch.checkpoint() != null) {
+        checkpoints.put(batch.checkpoint().size(), batch.checkpoint());
+      }
       head = batch.newHead();
       committedBatchSizes.add(batch.entries().size());
       return batch;
@@ -210,6 +218,45 @@ public final class InMemoryLogStore implements LogStore {
       if (d.index() >= next) {
         throw new IllegalStateException("decision reference past the log's end");
       }
+    }
+  }
+
+  @Override
+  public List<TreeNode> nodes(List<TreeNode.Id> ids) throws StoreException {
+    synchronized (lock) {
+      List<TreeNode> out = new ArrayList<>();
+      for (TreeNode.Id id : ids) {
+        TreeNode n = nodes.get(id);
+        if (n == null) {
+          throw new StoreException(StoreException.Kind.CORRUPT, "no tree node " + id);
+        }
+        out.add(n);
+      }
+      return out;
+    }
+  }
+
+  @Override
+  public Optional<StoredCheckpoint> latestCheckpoint() {
+    synchronized (lock) {
+      return checkpoints.isEmpty()
+          ? Optional.empty()
+          : Optional.of(checkpoints.lastEntry().getValue());
+    }
+  }
+
+  @Override
+  public Optional<StoredCheckpoint> checkpointCovering(long index) {
+    synchronized (lock) {
+      var e = checkpoints.higherEntry(index);
+      return e == null ? Optional.empty() : Optional.of(e.getValue());
+    }
+  }
+
+  @Override
+  public List<StoredCheckpoint> checkpoints(long fromSize, int limit) {
+    synchronized (lock) {
+      return checkpoints.tailMap(fromSize, true).values().stream().limit(limit).toList();
     }
   }
 

@@ -105,7 +105,7 @@ class RefusalSummariesTest {
   /** Flushes, then waits for the flushed entries by appending a marker behind them. */
   private List<JsonNode> flushAndRead(RefusalSummaries s) throws Exception {
     int before = store.entries().size();
-    try (GroupCommitLog log = GroupCommitLog.start(store)) {
+    try (GroupCommitLog log = GroupCommitLog.start(store, TestCheckpoints::sign)) {
       s.flush(entries, log);
       log.append(PendingEntry.of(GroupCommitLogTest.entry("marker")));
     }

@@ -79,6 +79,23 @@ public record DataDir(Path root) {
         Base64.getDecoder().decode(new String(b64, StandardCharsets.US_ASCII).strip()));
   }
 
+  public Ed25519KeyPair loadCheckpointKey() throws IOException {
+    return loadEd25519(checkpointKey());
+  }
+
+  public Ed25519KeyPair loadReceiptKey() throws IOException {
+    return loadEd25519(receiptKey());
+  }
+
+  private static Ed25519KeyPair loadEd25519(Path file) throws IOException {
+    try {
+      return Ed25519KeyPair.fromPkcs8Pem(
+          new String(KeyFiles.readChecked(file), StandardCharsets.US_ASCII));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
+  }
+
   public String loadAdminToken() throws IOException {
     return new String(KeyFiles.readChecked(adminToken()), StandardCharsets.US_ASCII).strip();
   }

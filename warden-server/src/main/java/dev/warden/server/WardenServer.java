@@ -103,7 +103,8 @@ public final class WardenServer implements AutoCloseable {
     GroupCommitLog commitLog = null;
     ScheduledExecutorService hk = null;
     try {
-      commitLog = GroupCommitLog.start(store.log());
+      commitLog =
+          GroupCommitLog.start(store.log(), new LogSigner(cfg.origin(), dir.loadCheckpointKey()));
       ReplayGuard replay = new ReplayGuard(clock);
       replay.warm(store.log().liveNonces(clock.instant()));
       commitLog.append(

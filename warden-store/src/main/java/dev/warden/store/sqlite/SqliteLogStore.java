@@ -8,7 +8,9 @@ import dev.warden.store.LogStore;
 import dev.warden.store.NonceRecord;
 import dev.warden.store.SealedBatch;
 import dev.warden.store.StoreException;
+import dev.warden.store.StoredCheckpoint;
 import dev.warden.store.StoredEntry;
+import dev.warden.store.TreeNode;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -32,10 +34,35 @@ final class SqliteLogStore implements LogStore {
 
   private final Database db;
   private final Clock clock;
+  private final TreeReads tree;
 
   SqliteLogStore(Database db, Clock clock) {
     this.db = db;
     this.clock = clock;
+    this.tree = new TreeReads(db);
+  }
+
+  @Override
+  public List<TreeNode> nodes(List<TreeNode.Id> ids) throws StoreException {
+    return tree.nodes(ids);
+  }
+
+  @Override
+  public Optional<StoredCheckpoint> latestCheckpoint() throws StoreException {
+    return tree.latest();
+  }
+
+  @Override
+  public Optional<StoredCheckpoint> checkpointCovering(long index) throws StoreException {
+    if (index < 0) {
+      throw new IllegalArgumentException("index < 0");
+    }
+    return tree.covering(index);
+  }
+
+  @Override
+  public List<StoredCheckpoint> checkpoints(long fromSize, int limit) throws StoreException {
+    return tree.from(fromSize, limit);
   }
 
   @Override

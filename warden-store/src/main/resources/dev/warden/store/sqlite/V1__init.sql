@@ -51,6 +51,22 @@ CREATE TABLE log_head (
 
 INSERT INTO log_head (id, size, state) VALUES (0, 0, x'');
 
+-- Every node of the Merkle tree that can no longer change: the root of the perfect subtree at
+-- `level` over leaves [idx * 2^level, (idx + 1) * 2^level). Level 0 holds the leaf hashes. Written
+-- with the batch that completes the node, so a proof costs O(log n) point reads.
+CREATE TABLE tree_nodes (
+  level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 63),
+  idx INTEGER NOT NULL CHECK (idx >= 0),
+  hash BLOB NOT NULL CHECK (length(hash) = 32),
+  PRIMARY KEY (level, idx)
+) STRICT, WITHOUT ROWID;
+
+-- The signed checkpoint (a C2SP signed note) of every batch, by the tree size it commits to.
+CREATE TABLE checkpoints (
+  size INTEGER PRIMARY KEY CHECK (size > 0),
+  note TEXT NOT NULL
+) STRICT;
+
 CREATE TABLE nonces (
   agent_id TEXT NOT NULL,
   nonce TEXT NOT NULL,

@@ -25,6 +25,18 @@ final class LogSigner implements Checkpointer {
     this.keyId = new byte[] {id[0], id[1], id[2], id[3]};
   }
 
+  /** The C2SP verifier key: {@code <name>+<hex key ID>+<base64(0x01 ‖ public key)>}. */
+  String vkey() {
+    byte[] typed = new byte[33];
+    typed[0] = 0x01;
+    System.arraycopy(key.publicKey(), 0, typed, 1, 32);
+    return origin
+        + "+"
+        + java.util.HexFormat.of().formatHex(keyId)
+        + "+"
+        + Base64.getEncoder().encodeToString(typed);
+  }
+
   @Override
   public String sign(long size, byte[] root) {
     String body = origin + "\n" + size + "\n" + Base64.getEncoder().encodeToString(root) + "\n";

@@ -103,8 +103,8 @@ public final class WardenServer implements AutoCloseable {
     GroupCommitLog commitLog = null;
     ScheduledExecutorService hk = null;
     try {
-      commitLog =
-          GroupCommitLog.start(store.log(), new LogSigner(cfg.origin(), dir.loadCheckpointKey()));
+      LogSigner logSigner = new LogSigner(cfg.origin(), dir.loadCheckpointKey());
+      commitLog = GroupCommitLog.start(store.log(), logSigner);
       ReplayGuard replay = new ReplayGuard(clock);
       replay.warm(store.log().liveNonces(clock.instant()));
       commitLog.append(
@@ -151,7 +151,8 @@ public final class WardenServer implements AutoCloseable {
                   commitLog,
                   clock,
                   random),
-              new HealthApi(store, commitLog));
+              new HealthApi(store, commitLog),
+              new dev.warden.server.http.LogApi(store.log(), commitLog, logSigner.vkey()));
       Javalin http = HttpServerFactory.create(cfg, apis, pipeline::countUnauthenticated);
       http.start();
 

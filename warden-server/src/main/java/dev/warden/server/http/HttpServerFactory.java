@@ -27,7 +27,7 @@ public final class HttpServerFactory {
   private HttpServerFactory() {}
 
   /** The endpoint groups the routes dispatch to. */
-  public record Apis(AgentApi agent, AdminApi admin, HealthApi health) {}
+  public record Apis(AgentApi agent, AdminApi admin, HealthApi health, LogApi log) {}
 
   public static Javalin create(
       ServerConfig cfg, Apis apis, BiConsumer<ErrorCode, String> countRefusal) {
@@ -72,6 +72,10 @@ public final class HttpServerFactory {
           c.routes.before(Correlation::assign);
           c.routes.get("/healthz", apis.health()::healthz);
           c.routes.get("/readyz", apis.health()::readyz);
+
+          c.routes.get("/v1/log/checkpoint", apis.log()::checkpoint);
+          c.routes.get("/v1/log/entries", apis.log()::entries);
+          c.routes.get("/.well-known/warden/log-key", apis.log()::logKey);
 
           c.routes.post("/v1/decisions", apis.agent()::decide);
           c.routes.get("/v1/decisions/{id}", apis.agent()::get);

@@ -29,6 +29,8 @@ import picocli.CommandLine.Command;
       TokenCommand.class,
       SendCommand.class,
       CanonicalizeCommand.class,
+      VerifyCommand.class,
+      ProofCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeOnInvalidInput = 2,

@@ -56,6 +56,7 @@ public final class DecisionPipeline {
   private final GroupCommitLog log;
   private final LogStore logStore;
   private final RefusalSummaries summaries;
+  private final Receipts receipts;
 
   public DecisionPipeline(
       Clock clock,
@@ -68,7 +69,8 @@ public final class DecisionPipeline {
       Entries entries,
       GroupCommitLog log,
       LogStore logStore,
-      RefusalSummaries summaries) {
+      RefusalSummaries summaries,
+      Receipts receipts) {
     this.clock = clock;
     this.ids = ids;
     this.limits = limits;
@@ -80,6 +82,7 @@ public final class DecisionPipeline {
     this.log = log;
     this.logStore = logStore;
     this.summaries = summaries;
+    this.receipts = receipts;
   }
 
   /** {@code POST /v1/decisions}: decide an action request and log the decision. */
@@ -235,7 +238,7 @@ public final class DecisionPipeline {
       String policyHash,
       IdempotencyGuard.@Nullable Start claim,
       byte[] digest)
-      throws RequestRejected {
+      throws RequestRejected, StoreException {
     Authenticated auth = ctx.auth;
     String decision =
         switch (d.effect()) {
@@ -269,7 +272,8 @@ public final class DecisionPipeline {
         log.append(new PendingEntry(entry, ctx.decisionId, auth.agent().id(), ctx.nonce, idem));
     ctx.nonce = null; // durable now
     int status = decision.equals("pending") ? 202 : 200;
-    return new DecisionResponse(status, DecisionView.render(entry, index), ctx.decisionId, false);
+    byte[] body = DecisionView.render(entry, index, receipts.receipt(entry, index));
+    return new DecisionResponse(status, body, ctx.decisionId, false);
   }
 
   private DecisionResponse replayed(String decisionId) throws RequestRejected, StoreException {
@@ -290,8 +294,8 @@ public final class DecisionPipeline {
     }
     byte[] entry = e.get(0).entry();
     int status = DecisionView.decisionOf(entry).equals("pending") ? 202 : 200;
-    return new DecisionResponse(
-        status, DecisionView.render(entry, ref.index()), ref.decisionId(), replayed);
+    byte[] body = DecisionView.render(entry, ref.index(), receipts.receipt(entry, ref.index()));
+    return new DecisionResponse(status, body, ref.decisionId(), replayed);
   }
 
   private static RequestRejected storeUnavailable(StoreException e) {

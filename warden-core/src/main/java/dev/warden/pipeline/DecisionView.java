@@ -16,7 +16,7 @@ public final class DecisionView {
 
   private DecisionView() {}
 
-  public static byte[] render(byte[] entry, long index) {
+  public static byte[] render(byte[] entry, long index, ObjectNode receipt) {
     try {
       JsonNode e = JSON.readTree(entry);
       ObjectNode out = JSON.createObjectNode();
@@ -29,6 +29,7 @@ public final class DecisionView {
           new String[] {"agent", "tenant", "action", "resource", "request_digest", "ts"}) {
         out.set(f, e.get(f));
       }
+      out.set("receipt", receipt);
       return JSON.writeValueAsBytes(out);
     } catch (IOException e) {
       throw new UncheckedIOException("a stored decision entry is not JSON", e);

@@ -15,13 +15,17 @@ import org.junit.jupiter.api.Test;
 
 /** {@link DecisionView}: the decision document is a pure, byte-stable function of the entry. */
 class DecisionViewTest {
+  /** The receipt is built elsewhere ({@code Receipts}); the view only places it. */
+  private static final com.fasterxml.jackson.databind.node.ObjectNode RECEIPT =
+      com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("jws", "x");
+
   private static final String REQUEST =
       "{\"action\":\"payments.transfer\",\"resource\":\"acct:é\",\"params\":{\"to\":\"bob\"},"
           + "\"amount\":{\"value\":\"12.50\",\"currency\":\"USD\"}}";
 
   @Test
   void render_decisionEntry_mapsFieldsInFixedOrder() throws Exception {
-    byte[] view = DecisionView.render(entry("allow"), 41);
+    byte[] view = DecisionView.render(entry("allow"), 41, RECEIPT);
 
     assertThat(new String(view, StandardCharsets.UTF_8))
         .isEqualTo(
@@ -29,19 +33,21 @@ class DecisionViewTest {
                 + "\"reasons\":[{\"code\":\"policy.allow\",\"message\":\"ok\",\"rule\":\"r1\"}],"
                 + "\"policy_hash\":\"sha256:ph\",\"log_index\":41,\"agent\":\"agent-1\","
                 + "\"tenant\":\"acme\",\"action\":\"payments.transfer\",\"resource\":\"acct:é\","
-                + "\"request_digest\":\"sha256:rd\",\"ts\":\"2026-11-21T23:40:01.123Z\"}");
+                + "\"request_digest\":\"sha256:rd\",\"ts\":\"2026-11-21T23:40:01.123Z\","
+                + "\"receipt\":{\"jws\":\"x\"}}");
   }
 
   @Test
   void render_sameEntryTwice_sameBytes() throws Exception {
     byte[] e = entry("pending");
-    assertThat(DecisionView.render(e, 7)).isEqualTo(DecisionView.render(e.clone(), 7));
+    assertThat(DecisionView.render(e, 7, RECEIPT))
+        .isEqualTo(DecisionView.render(e.clone(), 7, RECEIPT));
   }
 
   @Test
   void render_otherIndex_onlyLogIndexDiffers() throws Exception {
-    JsonNode a = parse(DecisionView.render(entry("deny"), 1));
-    JsonNode b = parse(DecisionView.render(entry("deny"), 2));
+    JsonNode a = parse(DecisionView.render(entry("deny"), 1, RECEIPT));
+    JsonNode b = parse(DecisionView.render(entry("deny"), 2, RECEIPT));
     assertThat(a.get("log_index").asLong()).isEqualTo(1);
     assertThat(b.get("log_index").asLong()).isEqualTo(2);
     ((com.fasterxml.jackson.databind.node.ObjectNode) a).remove("log_index");
@@ -51,7 +57,7 @@ class DecisionViewTest {
 
   @Test
   void render_entryWithParamsAndAmount_showsNeitherNorKeyIdNorVersion() throws Exception {
-    JsonNode view = parse(DecisionView.render(entry("allow"), 0));
+    JsonNode view = parse(DecisionView.render(entry("allow"), 0, RECEIPT));
     assertThat(view.has("params")).isFalse();
     assertThat(view.has("amount")).isFalse();
     assertThat(view.has("key_id")).isFalse();

@@ -1,6 +1,7 @@
 package dev.warden.server;
 
 import dev.warden.auth.AgentAuthenticator;
+import dev.warden.crypto.Ed25519KeyPair;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
 import dev.warden.id.Ulid;
@@ -10,14 +11,19 @@ import dev.warden.log.GroupCommitLog;
 import dev.warden.log.PendingEntry;
 import dev.warden.log.RefusalSummaries;
 import dev.warden.pipeline.DecisionPipeline;
+import dev.warden.pipeline.Receipts;
 import dev.warden.policy.Policy;
 import dev.warden.policy.PolicyException;
 import dev.warden.policy.PolicyLoader;
+import dev.warden.receipt.Jwk;
+import dev.warden.receipt.Jwks;
+import dev.warden.receipt.ReceiptIssuer;
 import dev.warden.replay.ReplayGuard;
 import dev.warden.server.http.AdminApi;
 import dev.warden.server.http.AgentApi;
 import dev.warden.server.http.HealthApi;
 import dev.warden.server.http.HttpServerFactory;
+import dev.warden.server.http.ProofApi;
 import dev.warden.server.operator.OperatorTokens;
 import dev.warden.store.Store;
 import dev.warden.store.StoreException;
@@ -125,6 +131,10 @@ public final class WardenServer implements AutoCloseable {
       var limits = cfg.limits();
       RefusalSummaries summaries = new RefusalSummaries(clock, limits.maxRefusalSources());
       AtomicReference<Policy> active = new AtomicReference<>(policy);
+      Ed25519KeyPair receiptKey = dir.loadReceiptKey();
+      String kid = Jwk.thumbprint(receiptKey.publicKey());
+      Receipts receipts =
+          new Receipts(store.log(), new ReceiptIssuer(receiptKey, kid, cfg.origin()));
       DecisionPipeline pipeline =
           new DecisionPipeline(
               clock,
@@ -137,7 +147,8 @@ public final class WardenServer implements AutoCloseable {
               entries,
               commitLog,
               store.log(),
-              summaries);
+              summaries,
+              receipts);
       HttpServerFactory.Apis apis =
           new HttpServerFactory.Apis(
               new AgentApi(
@@ -152,7 +163,9 @@ public final class WardenServer implements AutoCloseable {
                   clock,
                   random),
               new HealthApi(store, commitLog),
-              new dev.warden.server.http.LogApi(store.log(), commitLog, logSigner.vkey()));
+              new dev.warden.server.http.LogApi(store.log(), commitLog, logSigner.vkey()),
+              new ProofApi(
+                  store.log(), commitLog, receipts, Jwks.of(receiptKey.publicKey()).toJson()));
       Javalin http = HttpServerFactory.create(cfg, apis, pipeline::countUnauthenticated);
       http.start();
 

@@ -27,7 +27,8 @@ public final class HttpServerFactory {
   private HttpServerFactory() {}
 
   /** The endpoint groups the routes dispatch to. */
-  public record Apis(AgentApi agent, AdminApi admin, HealthApi health, LogApi log) {}
+  public record Apis(
+      AgentApi agent, AdminApi admin, HealthApi health, LogApi log, ProofApi proofs) {}
 
   public static Javalin create(
       ServerConfig cfg, Apis apis, BiConsumer<ErrorCode, String> countRefusal) {
@@ -76,6 +77,10 @@ public final class HttpServerFactory {
           c.routes.get("/v1/log/checkpoint", apis.log()::checkpoint);
           c.routes.get("/v1/log/entries", apis.log()::entries);
           c.routes.get("/.well-known/warden/log-key", apis.log()::logKey);
+          c.routes.get("/v1/log/proof/inclusion", apis.proofs()::inclusion);
+          c.routes.get("/v1/log/proof/consistency", apis.proofs()::consistency);
+          c.routes.get("/v1/decisions/{id}/receipt", apis.proofs()::receipt);
+          c.routes.get("/.well-known/warden/jwks.json", apis.proofs()::jwks);
 
           c.routes.post("/v1/decisions", apis.agent()::decide);
           c.routes.get("/v1/decisions/{id}", apis.agent()::get);

@@ -1,0 +1,49 @@
+package dev.warden.pipeline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warden.log.MerkleProofs;
+import dev.warden.log.NodeSource;
+import dev.warden.receipt.ReceiptIssuer;
+import dev.warden.store.LogStore;
+import dev.warden.store.StoreException;
+import dev.warden.store.StoredCheckpoint;
+import java.util.List;
+
+/**
+ * The receipt of a logged entry (SPEC §13): its inclusion proof against the checkpoint of the batch
+ * that wrote it, and the JWS. Both are functions of what is stored (Ed25519 signatures are
+ * deterministic), so the receipt in an answer, in an idempotent replay and at {@code GET
+ * /v1/decisions/{id}/receipt} is the same, byte for byte.
+ */
+public final class Receipts {
+  private final LogStore store;
+  private final ReceiptIssuer issuer;
+
+  public Receipts(LogStore store, ReceiptIssuer issuer) {
+    this.store = store;
+    this.issuer = issuer;
+  }
+
+  /**
+   * @throws StoreException {@code CORRUPT} if no checkpoint covers the entry or the stored tree
+   *     does not lead to it
+   */
+  public ObjectNode receipt(byte[] entry, long index) throws StoreException {
+    StoredCheckpoint cp =
+        store
+            .checkpointCovering(index)
+            .orElseThrow(
+                () ->
+                    new StoreException(
+                        StoreException.Kind.CORRUPT, "no checkpoint covers log entry " + index));
+    NodeSource nodes = NodeSource.of(store.nodes(MerkleProofs.inclusionNodes(index, cp.size())));
+    List<byte[]> proof = MerkleProofs.inclusion(index, cp.size(), nodes);
+    try {
+      return issuer.issue(entry, index, proof, cp.note()).toJson();
+    } catch (IllegalArgumentException e) {
+      // The issuer refuses a receipt that would not verify: the stored tree is damaged.
+      throw new StoreException(
+          StoreException.Kind.CORRUPT, "log entry " + index + " does not prove: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.warden.receipt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warden.crypto.Ed25519KeyPair;
+import dev.warden.json.Canonical;
+import dev.warden.json.JsonRejected;
+import dev.warden.json.StrictJson;
+import dev.warden.log.MerkleHasher;
+import dev.warden.log.MerkleProofs;
+import dev.warden.log.ProofException;
+import dev.warden.note.Checkpoint;
+import dev.warden.note.NoteException;
+import dev.warden.note.SignedNote;
+import dev.warden.note.TlogProof;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Builds receipts for one log origin with one receipt key: the JWS over the entry plus {@code
+ * log_index} and {@code log_origin}, and the proof in both forms ({@link Receipt}). Checks that
+ * what it is given fits together (the proof leads to the checkpoint's root) so that it never hands
+ * out a receipt that cannot verify. Thread-safe.
+ */
+public final class ReceiptIssuer {
+  private final Ed25519KeyPair receiptKey;
+  private final String kid;
+  private final String origin;
+
+  /**
+   * @param receiptKey Warden's receipt signing key
+   * @param kid its JWKS kid ({@link Jwk#thumbprint})
+   * @param origin the log's origin, which every checkpoint given must carry
+   */
+  public ReceiptIssuer(Ed25519KeyPair receiptKey, String kid, String origin) {
+    if (kid.isEmpty() || origin.isEmpty()) {
+      throw new IllegalArgumentException("kid and origin must not be empty");
+    }
+    this.receiptKey = receiptKey;
+    this.kid = kid;
+    this.origin = origin;
+  }
+
+  /**
+   * The receipt of {@code entry}, leaf {@code leafIndex} of the tree {@code signedCheckpoint}
+   * describes.
+   *
+   * @param entry the entry's canonical JSON bytes, as logged
+   * @param inclusionProof its RFC 9162 inclusion proof against the checkpoint's tree
+   * @param signedCheckpoint the signed checkpoint note (its signature is not checked here)
+   * @throws IllegalArgumentException if the entry is not a canonical JSON object or already has
+   *     {@code log_index} or {@code log_origin}, the checkpoint is malformed or of another origin,
+   *     or the proof does not lead from the entry to the checkpoint's root
+   */
+  public Receipt issue(
+      byte[] entry, long leafIndex, List<byte[]> inclusionProof, String signedCheckpoint) {
+    ObjectNode payload = canonicalObject(entry);
+    if (payload.has("log_index") || payload.has("log_origin")) {
+      throw new IllegalArgumentException("entry already has log_index or log_origin");
+    }
+    Checkpoint checkpoint;
+    try {
+      checkpoint = Checkpoint.parse(SignedNote.parse(signedCheckpoint).text());
+    } catch (NoteException e) {
+      throw new IllegalArgumentException("checkpoint: " + e.getMessage(), e);
+    }
+    if (!checkpoint.origin().equals(origin)) {
+      throw new IllegalArgumentException(
+          "checkpoint origin " + checkpoint.origin() + " is not " + origin);
+    }
+    try {
+      MerkleProofs.verifyInclusion(
+          MerkleHasher.leafHash(entry),
+          leafIndex,
+          checkpoint.size(),
+          inclusionProof,
+          checkpoint.root());
+    } catch (ProofException e) {
+      throw new IllegalArgumentException(
+          "inclusion proof of leaf "
+              + leafIndex
+              + " does not fit the checkpoint: "
+              + e.getMessage(),
+          e);
+    }
+    payload.put("log_index", leafIndex);
+    payload.put("log_origin", origin);
+    String jws = CompactJws.sign(Canonical.bytes(payload), receiptKey, kid);
+    String tlogProof = new TlogProof(null, leafIndex, inclusionProof, signedCheckpoint).format();
+    return new Receipt(
+        jws,
+        new String(entry, StandardCharsets.UTF_8),
+        leafIndex,
+        checkpoint.size(),
+        inclusionProof,
+        signedCheckpoint,
+        tlogProof);
+  }
+
+  private static ObjectNode canonicalObject(byte[] entry) {
+    JsonNode node;
+    try {
+      node = StrictJson.parse(entry, Receipt.ENTRY_LIMITS);
+    } catch (JsonRejected e) {
+      throw new IllegalArgumentException("entry is not strict JSON: " + e.getMessage(), e);
+    }
+    if (!(node instanceof ObjectNode object) || !Arrays.equals(Canonical.bytes(node), entry)) {
+      throw new IllegalArgumentException("entry is not a JSON object in canonical form");
+    }
+    return object;
+  }
+}

@@ -1,0 +1,77 @@
+package dev.warden.log;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * RFC 9162 §2.1.3.1 PATH and §2.1.4.1 PROOF/SUBPROOF over a list of leaf hashes, written from the
+ * RFC's recursive definitions and nothing else: the reference {@link MerkleProofs} and {@link
+ * BatchProofs} are checked against. Slow on purpose.
+ */
+final class NaiveProofs {
+  private NaiveProofs() {}
+
+  /** MTH over leaf hashes {@code d}. */
+  static byte[] mth(List<byte[]> d) {
+    int n = d.size();
+    if (n == 0) {
+      return MerkleHasher.emptyRoot();
+    }
+    if (n == 1) {
+      return d.get(0);
+    }
+    int k = largestPowerOfTwoBelow(n);
+    return MerkleHasher.nodeHash(mth(d.subList(0, k)), mth(d.subList(k, n)));
+  }
+
+  /** PATH(m, D[n]). */
+  static List<byte[]> path(int m, List<byte[]> d) {
+    int n = d.size();
+    List<byte[]> out = new ArrayList<>();
+    if (n <= 1) {
+      return out;
+    }
+    int k = largestPowerOfTwoBelow(n);
+    if (m < k) {
+      out.addAll(path(m, d.subList(0, k)));
+      out.add(mth(d.subList(k, n)));
+    } else {
+      out.addAll(path(m - k, d.subList(k, n)));
+      out.add(mth(d.subList(0, k)));
+    }
+    return out;
+  }
+
+  /** PROOF(m, D[n]) for 0 < m <= n. */
+  static List<byte[]> proof(int m, List<byte[]> d) {
+    return subproof(m, d, true);
+  }
+
+  private static List<byte[]> subproof(int m, List<byte[]> d, boolean b) {
+    int n = d.size();
+    List<byte[]> out = new ArrayList<>();
+    if (m == n) {
+      if (!b) {
+        out.add(mth(d));
+      }
+      return out;
+    }
+    int k = largestPowerOfTwoBelow(n);
+    if (m <= k) {
+      out.addAll(subproof(m, d.subList(0, k), b));
+      out.add(mth(d.subList(k, n)));
+    } else {
+      out.addAll(subproof(m - k, d.subList(k, n), false));
+      out.add(mth(d.subList(0, k)));
+    }
+    return out;
+  }
+
+  private static int largestPowerOfTwoBelow(int n) {
+    int k = 1;
+    while (k * 2 < n) {
+      k *= 2;
+    }
+    return k;
+  }
+}

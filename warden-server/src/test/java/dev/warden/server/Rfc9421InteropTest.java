@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.warden.crypto.Ed25519KeyPair;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Rfc9421InteropTest {
-  static final Path NODE_DIR = Path.of("src/test/node").toAbsolutePath();
   static final String BODY =
       "{\"action\":\"payments.transfer\",\"resource\":\"acct/ops\",\"amount\":{\"value\":\"1.00\",\"currency\":\"EUR\"}}";
 
@@ -37,9 +34,7 @@ class Rfc9421InteropTest {
 
   @BeforeAll
   void start() throws Exception {
-    if (!Files.isDirectory(NODE_DIR.resolve("node_modules"))) {
-      run(List.of("npm", "ci", "--no-audit", "--no-fund"));
-    }
+    NodeInterop.ensureInstalled();
     w = TestWarden.start(tmp);
     Ed25519KeyPair kp = Ed25519KeyPair.generate(TestWarden.RANDOM);
     keyFile = tmp.resolve("agent.pem");
@@ -103,13 +98,9 @@ class Rfc9421InteropTest {
   }
 
   private static String run(List<String> cmd) throws Exception {
-    Process p =
-        new ProcessBuilder(cmd).directory(NODE_DIR.toFile()).redirectErrorStream(false).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("%s failed: %s", cmd, err).isZero();
-    return new String(out, StandardCharsets.UTF_8);
+    NodeInterop.Result r = NodeInterop.run(cmd);
+    assertThat(r.exit()).as("%s failed: %s", cmd, r.err()).isZero();
+    return r.out();
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.warden.crypto.Ed25519KeyPair;
 import dev.warden.log.Checkpointer;
 import dev.warden.note.Checkpoint;
 import dev.warden.note.NoteSigner;
+import dev.warden.note.NoteVerifierKey;
 
 /**
  * Signs each batch's checkpoint: a C2SP tlog-checkpoint in a C2SP signed note, Ed25519, key name =
@@ -16,6 +17,10 @@ final class LogSigner implements Checkpointer {
   LogSigner(String origin, Ed25519KeyPair key) {
     this.origin = origin;
     this.signer = new NoteSigner(origin, key);
+  }
+
+  NoteVerifierKey verifierKey() {
+    return signer.verifierKey();
   }
 
   /** The C2SP verifier key: {@code <name>+<hex key ID>+<base64(0x01 ‖ public key)>}. */

@@ -110,6 +110,7 @@ public final class WardenServer implements AutoCloseable {
     ScheduledExecutorService hk = null;
     try {
       LogSigner logSigner = new LogSigner(cfg.origin(), dir.loadCheckpointKey());
+      LogStartupCheck.check(store.log(), logSigner.verifierKey());
       commitLog = GroupCommitLog.start(store.log(), logSigner);
       ReplayGuard replay = new ReplayGuard(clock);
       replay.warm(store.log().liveNonces(clock.instant()));
@@ -192,6 +193,12 @@ public final class WardenServer implements AutoCloseable {
       Files.writeString(dir.serverAddress(), server.url() + "\n");
       log.info("warden listening on {} (log size {})", server.url(), commitLog.head().size());
       return server;
+    } catch (StartupException e) {
+      if (commitLog != null) {
+        commitLog.close();
+      }
+      store.close();
+      throw e;
     } catch (StoreException | RequestRejected | IOException | RuntimeException e) {
       if (hk != null) {
         hk.shutdownNow();

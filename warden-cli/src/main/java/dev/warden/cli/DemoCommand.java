@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.client.AgentCredentials;
 import dev.warden.client.WardenClient;
+import dev.warden.note.NoteVerifierKey;
+import dev.warden.receipt.Jwks;
+import dev.warden.receipt.ReceiptVerifier;
+import dev.warden.receipt.VerifiedReceipt;
 import dev.warden.server.DataDir;
 import dev.warden.server.ServerConfig;
 import dev.warden.server.WardenServer;
@@ -22,6 +26,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -82,9 +87,10 @@ final class DemoCommand implements Callable<Integer> {
 
       WardenClient agent = WardenClient.create(base, creds);
       step("The agent asks to pay 12.50 USD from a team account (signed with RFC 9421):");
-      decide(
-          agent,
-          "{\"action\":\"payments.transfer\",\"resource\":\"acct/ops\",\"amount\":{\"value\":\"12.50\",\"currency\":\"USD\"}}");
+      JsonNode paid =
+          decide(
+              agent,
+              "{\"action\":\"payments.transfer\",\"resource\":\"acct/ops\",\"amount\":{\"value\":\"12.50\",\"currency\":\"USD\"}}");
 
       step("It asks for a wire transfer, which the policy forbids:");
       decide(
@@ -113,6 +119,27 @@ final class DemoCommand implements Callable<Integer> {
               + " "
               + AdminClient.JSON.readTree(f.body()).path("code").asText());
 
+      step("Anyone can check the allow's receipt offline, with only Warden's public keys:");
+      String vkey = fetch(http, base, "/.well-known/warden/log-key").strip();
+      String jwks = fetch(http, base, "/.well-known/warden/jwks.json");
+      out.println("    log key (vkey): " + vkey);
+      VerifiedReceipt v =
+          ReceiptVerifier.verify(
+              paid.path("receipt"), List.of(NoteVerifierKey.parse(vkey)), Jwks.parse(jwks));
+      out.println(
+          "    -> receipt OK: decision "
+              + v.entry().path("decision_id").asText()
+              + " is entry "
+              + v.leafIndex()
+              + " of "
+              + v.checkpoint().origin()
+              + ", in a signed checkpoint of size "
+              + v.checkpoint().size());
+      out.println(
+          "    (save an answer and check it yourself: warden verify answer.json --log-key '"
+              + vkey
+              + "')");
+
       JsonNode ready =
           AdminClient.JSON.readTree(
               http.send(
@@ -135,7 +162,16 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void decide(WardenClient agent, String json) throws IOException, InterruptedException {
+  private static String fetch(HttpClient http, URI base, String path)
+      throws IOException, InterruptedException {
+    return http.send(
+            HttpRequest.newBuilder(base.resolve(path)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private JsonNode decide(WardenClient agent, String json)
+      throws IOException, InterruptedException {
     out.println("    " + json);
     WardenClient.Response r =
         agent.send("POST", "/v1/decisions", json.getBytes(StandardCharsets.UTF_8), Map.of());
@@ -149,6 +185,7 @@ final class DemoCommand implements Callable<Integer> {
         reason.path("message").asText(),
         j.path("decision_id").asText(),
         j.path("log_index").asText());
+    return j;
   }
 
   private void show(String label, HttpResponse<String> r) throws IOException {

@@ -97,7 +97,9 @@ final class VerifyCommand implements Callable<Integer> {
 
     VerifiedReceipt v;
     try {
-      v = ReceiptVerifier.verify(receiptIn(input), keys, jwks);
+      JsonNode doc = parse(input);
+      v = ReceiptVerifier.verify(receiptIn(doc), keys, jwks);
+      checkAnswerAgrees(doc, v);
     } catch (ReceiptException e) {
       out.println("FAIL: " + e.reason() + ": " + e.getMessage());
       return 1;
@@ -120,11 +122,9 @@ final class VerifyCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The receipt object: the document itself, or its {@code receipt} member. */
-  private static JsonNode receiptIn(byte[] input) throws ReceiptException {
-    JsonNode doc;
+  private static JsonNode parse(byte[] input) throws ReceiptException {
     try {
-      doc = StrictJson.parse(input, LIMITS);
+      return StrictJson.parse(input, LIMITS);
     } catch (JsonRejected e) {
       throw new ReceiptException(
           ReceiptException.Reason.MALFORMED,
@@ -133,10 +133,52 @@ final class VerifyCommand implements Callable<Integer> {
               + ": "
               + e.getMessage());
     }
-    if (doc.isObject() && !doc.has("jws") && doc.path("receipt").isObject()) {
+  }
+
+  /** The receipt object: the document itself, or its {@code receipt} member. */
+  private static JsonNode receiptIn(JsonNode doc) {
+    if (isAnswer(doc)) {
       return doc.get("receipt");
     }
     return doc;
+  }
+
+  private static boolean isAnswer(JsonNode doc) {
+    return doc.isObject() && !doc.has("jws") && doc.path("receipt").isObject();
+  }
+
+  /**
+   * A whole decision answer says things outside its receipt (decision, ids, index): each must be
+   * what the verified receipt says, or a reader would trust an unverified field.
+   */
+  private static void checkAnswerAgrees(JsonNode doc, VerifiedReceipt v) throws ReceiptException {
+    if (!isAnswer(doc)) {
+      return;
+    }
+    for (String f :
+        new String[] {
+          "decision_id",
+          "decision",
+          "agent",
+          "tenant",
+          "action",
+          "resource",
+          "request_digest",
+          "policy_hash",
+          "ts",
+          "reasons"
+        }) {
+      if (doc.has(f) && !doc.get(f).equals(v.entry().get(f))) {
+        throw new ReceiptException(
+            ReceiptException.Reason.BINDING,
+            "the answer's " + f + " is not what its receipt says (" + v.entry().path(f) + ")");
+      }
+    }
+    if (doc.has("log_index") && doc.get("log_index").asLong(-1) != v.leafIndex()) {
+      throw new ReceiptException(
+          ReceiptException.Reason.BINDING,
+          "the answer's log_index is not its receipt's leaf_index");
+    }
   }
 
   private static List<NoteVerifierKey> logKey(String value) throws IOException {

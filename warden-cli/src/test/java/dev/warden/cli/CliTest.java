@@ -120,6 +120,32 @@ class CliTest {
       assertThat(allowed.exit()).as(allowed.err()).isZero();
       assertThat(JSON.readTree(allowed.out()).path("decision").asText()).isEqualTo("allow");
 
+      // The answer's receipt verifies offline with the server's published keys, and only with them.
+      Path answer = Files.writeString(tmp.resolve("answer.json"), allowed.out());
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String base = Files.readString(d.serverAddress()).strip();
+      String vkey =
+          http.send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(base + "/.well-known/warden/log-key"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body()
+              .strip();
+      Path jwks = tmp.resolve("jwks.json");
+      http.send(
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create(base + "/.well-known/warden/jwks.json"))
+              .build(),
+          java.net.http.HttpResponse.BodyHandlers.ofFile(jwks));
+      Run verified = run("verify", answer.toString(), "--log-key", vkey, "--jwks", jwks.toString());
+      assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
+      assertThat(verified.out()).startsWith("OK: decision");
+      Files.writeString(answer, allowed.out().replace("\"allow\"", "\"deny\""));
+      Run forged = run("verify", answer.toString(), "--log-key", vkey, "--jwks", jwks.toString());
+      assertThat(forged.exit()).isEqualTo(1);
+      assertThat(forged.out()).startsWith("FAIL:");
+
       Run denied =
           run(
               "send",

@@ -28,16 +28,22 @@ final class TreeReads {
     return db.read(
         "reading tree nodes",
         c -> {
+          // One statement for the whole proof: (level, idx) IN (VALUES (?, ?), ...).
           Map<TreeNode.Id, byte[]> found = new HashMap<>();
+          String values = String.join(", ", java.util.Collections.nCopies(ids.size(), "(?, ?)"));
           try (PreparedStatement p =
-              c.prepareStatement("SELECT hash FROM tree_nodes WHERE level = ? AND idx = ?")) {
+              c.prepareStatement(
+                  "SELECT level, idx, hash FROM tree_nodes WHERE (level, idx) IN (VALUES "
+                      + values
+                      + ")")) {
+            int i = 1;
             for (TreeNode.Id id : ids) {
-              p.setInt(1, id.level());
-              p.setLong(2, id.index());
-              try (ResultSet r = p.executeQuery()) {
-                if (r.next()) {
-                  found.put(id, r.getBytes(1));
-                }
+              p.setInt(i++, id.level());
+              p.setLong(i++, id.index());
+            }
+            try (ResultSet r = p.executeQuery()) {
+              while (r.next()) {
+                found.put(new TreeNode.Id(r.getInt(1), r.getLong(2)), r.getBytes(3));
               }
             }
           }

@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       CanonicalizeCommand.class,
       VerifyCommand.class,
       ProofCommand.class,
+      AuditCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeOnInvalidInput = 2,

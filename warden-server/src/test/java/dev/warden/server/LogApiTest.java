@@ -37,7 +37,7 @@ class LogApiTest {
       String vkey = get(w, "/.well-known/warden/log-key").body().strip();
 
       // vkey: name+keyid+base64(0x01 || pk); the note: body, blank line, "— name base64(id||sig)".
-      String[] vk = vkey.split("\\+");
+      String[] vk = vkey.split("\\+", 3);
       assertThat(vk).hasSize(3);
       assertThat(vk[0]).isEqualTo("warden.local/log");
       byte[] typed = Base64.getDecoder().decode(vk[2]);

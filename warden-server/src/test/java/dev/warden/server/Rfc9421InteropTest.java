@@ -135,9 +135,9 @@ class Rfc9421InteropTest {
   @Test
   void sameNonceTwice_secondRefusedAsReplay() throws Exception {
     String nonce = TestWarden.newNonce();
-    assertThat(sign("node-agent", keyFile, "ed25519", "--nonce", nonce).path("status").asInt())
+    assertThat(sign("node-agent", keyFile, "ed25519", "--nonce=" + nonce).path("status").asInt())
         .isEqualTo(200);
-    JsonNode r = sign("node-agent", keyFile, "ed25519", "--nonce", nonce);
+    JsonNode r = sign("node-agent", keyFile, "ed25519", "--nonce=" + nonce);
     assertThat(r.path("status").asInt()).isEqualTo(409);
     assertThat(r.path("json").path("code").asText()).isEqualTo("replay.nonce_reused");
   }

@@ -59,6 +59,25 @@ final class DemoCommand implements Callable<Integer> {
     SecureRandom random = new SecureRandom();
     Clock clock = Clock.systemUTC();
     DataDir data = DataDir.init(dir, "127.0.0.1:0", random, clock);
+    try {
+      tour(data, clock, random);
+      step(
+          "The server stopped. An auditor checks the whole log offline: every entry, the tree, every signed checkpoint:");
+      int audit = Main.run("audit", "verify", "--data-dir", dir.toString());
+      if (audit != 0) {
+        return audit;
+      }
+    } finally {
+      if (keep) {
+        out.println("\nData directory kept at " + dir);
+      } else {
+        deleteTree(tmp);
+      }
+    }
+    return 0;
+  }
+
+  private void tour(DataDir data, Clock clock, SecureRandom random) throws Exception {
     try (WardenServer server = WardenServer.start(data, ServerConfig.load(data), clock, random)) {
       URI base = URI.create(server.url());
       step("Warden is running on " + base + " with a fresh data directory and this policy:");
@@ -152,14 +171,7 @@ final class DemoCommand implements Callable<Integer> {
               + " entries so far.");
       out.println(
           "    (refusals before authentication, like the forgery, are summarised every 10 s)");
-    } finally {
-      if (keep) {
-        out.println("\nData directory kept at " + dir);
-      } else {
-        deleteTree(tmp);
-      }
     }
-    return 0;
   }
 
   private static String fetch(HttpClient http, URI base, String path)

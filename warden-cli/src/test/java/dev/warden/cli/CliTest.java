@@ -260,6 +260,20 @@ class CliTest {
   }
 
   @Test
+  void demo_showsAllowDenyEscalationReplayForgeryReceiptAndAudit() {
+    Run r = run("demo");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("decision=allow")
+        .contains("decision=deny")
+        .contains("HTTP 202  decision=pending")
+        .contains("replay -> HTTP 409 replay.nonce_reused")
+        .contains("HTTP 401 auth.bad_signature")
+        .contains("-> receipt OK: decision")
+        .containsPattern("OK: \\d+ entries, \\d+ checkpoints verified");
+  }
+
+  @Test
   void help_everyCommandHasIt() {
     for (String c :
         new String[] {"init", "serve", "demo", "agent", "token", "send", "canonicalize"}) {

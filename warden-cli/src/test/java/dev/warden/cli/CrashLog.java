@@ -3,9 +3,15 @@ package dev.warden.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.warden.audit.AuditResult;
+import dev.warden.audit.AuditSource;
+import dev.warden.audit.LogAuditor;
 import dev.warden.log.MerkleFrontier;
 import dev.warden.log.MerkleHasher;
+import dev.warden.note.NoteSigner;
+import dev.warden.note.NoteVerifierKey;
 import dev.warden.server.DataDir;
+import dev.warden.server.ServerConfig;
 import dev.warden.store.LogHead;
 import dev.warden.store.NonceRecord;
 import dev.warden.store.StoreException;
@@ -46,6 +52,13 @@ final class CrashLog {
   static LogSnapshot readLog(DataDir data, String at) throws IOException {
     Clock clock = Clock.systemUTC();
     try (SqliteStore store = SqliteStore.open(data.database(), clock)) {
+      // The auditor a user would run: every leaf, the tree, every signed checkpoint.
+      NoteVerifierKey key =
+          new NoteSigner(ServerConfig.load(data).origin(), data.loadCheckpointKey()).verifierKey();
+      AuditResult audit = LogAuditor.trusting(List.of(key)).audit(AuditSource.of(store.log()));
+      assertThat(audit)
+          .as("%s: audit of the log after the kill: %s", at, audit)
+          .isInstanceOf(AuditResult.Clean.class);
       LogHead head = store.log().head();
       // Read past the head: an entry beyond it would be an inconsistency too.
       List<StoredEntry> entries = store.log().read(0, Long.MAX_VALUE);

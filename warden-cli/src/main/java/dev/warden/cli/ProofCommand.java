@@ -2,7 +2,6 @@ package dev.warden.cli;
 
 import dev.warden.log.MerkleProofs;
 import dev.warden.log.ProofException;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -87,25 +86,15 @@ final class ProofCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      PrintWriter err = spec.commandLine().getErr();
-      try {
-        requireNonNegative(index, "--index");
-        requireNonNegative(size, "--size");
-        byte[] leaf = hash(leafHash, "--leaf-hash");
-        byte[] r = hash(root, "--root");
-        List<byte[]> hashes = hashes(proof);
-        MerkleProofs.verifyInclusion(leaf, index, size, hashes, r);
-      } catch (UsageError e) {
-        err.println("warden: " + e.getMessage());
-        return 2;
-      } catch (ProofException e) {
-        spec.commandLine().getOut().println("FAIL: " + e.reason() + ": " + e.getMessage());
-        return 1;
-      }
-      spec.commandLine()
-          .getOut()
-          .println("OK: leaf " + index + " is in the tree of size " + size + " with that root");
-      return 0;
+      return check(
+          spec,
+          () -> {
+            requireNonNegative(index, "--index");
+            requireNonNegative(size, "--size");
+            MerkleProofs.verifyInclusion(
+                hash(leafHash, "--leaf-hash"), index, size, hashes(proof), hash(root, "--root"));
+          },
+          "OK: leaf " + index + " is in the tree of size " + size + " with that root");
     }
   }
 
@@ -159,25 +148,37 @@ final class ProofCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      PrintWriter err = spec.commandLine().getErr();
-      try {
-        requireNonNegative(size1, "--size1");
-        requireNonNegative(size2, "--size2");
-        byte[] r1 = hash(root1, "--root1");
-        byte[] r2 = hash(root2, "--root2");
-        MerkleProofs.verifyConsistency(size1, size2, hashes(proof), r1, r2);
-      } catch (UsageError e) {
-        err.println("warden: " + e.getMessage());
-        return 2;
-      } catch (ProofException e) {
-        spec.commandLine().getOut().println("FAIL: " + e.reason() + ": " + e.getMessage());
-        return 1;
-      }
-      spec.commandLine()
-          .getOut()
-          .println("OK: the tree of size " + size1 + " is a prefix of the tree of size " + size2);
-      return 0;
+      return check(
+          spec,
+          () -> {
+            requireNonNegative(size1, "--size1");
+            requireNonNegative(size2, "--size2");
+            MerkleProofs.verifyConsistency(
+                size1, size2, hashes(proof), hash(root1, "--root1"), hash(root2, "--root2"));
+          },
+          "OK: the tree of size " + size1 + " is a prefix of the tree of size " + size2);
     }
+  }
+
+  /** One proof check, which may find its input unusable or the proof invalid. */
+  @FunctionalInterface
+  interface Check {
+    void run() throws UsageError, ProofException;
+  }
+
+  /** Runs a check and turns its outcome into the output line and the exit code (0, 1 or 2). */
+  static int check(CommandSpec spec, Check check, String ok) {
+    try {
+      check.run();
+    } catch (UsageError e) {
+      spec.commandLine().getErr().println("warden: " + e.getMessage());
+      return 2;
+    } catch (ProofException e) {
+      spec.commandLine().getOut().println("FAIL: " + e.reason() + ": " + e.getMessage());
+      return 1;
+    }
+    spec.commandLine().getOut().println(ok);
+    return 0;
   }
 
   /** A command-line value that is not what the option takes: exit 2. */

@@ -10,14 +10,11 @@ import dev.warden.httpsig.SigningKey;
 import dev.warden.server.DataDir;
 import dev.warden.store.LogHead;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -362,19 +359,19 @@ class CrashTest {
     }
 
     String stderrTail() {
-      return CrashTest.tail(stderr);
+      return ChildJvm.tail(stderr);
     }
   }
 
   private Child start(DataDir data, long seed) throws Exception {
     int gen = ++generation;
     for (int attempt = 1; ; attempt++) {
-      int port = freePort();
+      int port = ChildJvm.freePort();
       Path out = tmp.resolve("child-" + gen + "-" + attempt + ".out");
       Path err = tmp.resolve("child-" + gen + "-" + attempt + ".err");
       List<String> cmd =
           List.of(
-              javaBinary(),
+              ChildJvm.javaBinary(),
               "-cp",
               System.getProperty("java.class.path"),
               "--enable-native-access=ALL-UNNAMED",
@@ -398,7 +395,7 @@ class CrashTest {
       while (true) {
         if (!p.isAlive()) {
           http.shutdownNow();
-          String why = tail(err);
+          String why = ChildJvm.tail(err);
           if (attempt < 3 && why.contains("ddress already in use")) {
             break; // someone took the free port: try another
           }
@@ -425,7 +422,7 @@ class CrashTest {
           http.shutdownNow();
           fail(
               "seed %d: the server was not ready within %s; stderr:%n%s",
-              seed, START_TIMEOUT, tail(err));
+              seed, START_TIMEOUT, ChildJvm.tail(err));
         }
         Thread.sleep(50);
       }
@@ -484,27 +481,5 @@ class CrashTest {
     byte[] b = new byte[16];
     NONCES.nextBytes(b);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-  }
-
-  private static String javaBinary() {
-    return ProcessHandle.current()
-        .info()
-        .command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  static String tail(Path file) {
-    try {
-      String s = Files.readString(file, StandardCharsets.UTF_8);
-      return s.length() <= 4000 ? s : "…" + s.substring(s.length() - 4000);
-    } catch (IOException e) {
-      return "(cannot read " + file + ": " + e + ")";
-    }
   }
 }

@@ -65,6 +65,12 @@ class HttpSurfaceTest {
   }
 
   @Test
+  void adminBodyTooLarge_413Problem() throws Exception {
+    String big = "{\"id\":\"" + "a".repeat(1_100_000) + "\"}";
+    RefusalTest.assertProblem(w.admin("POST", "/v1/admin/agents", big), 413, "request.too_large");
+  }
+
+  @Test
   void unknownEndpoint_404Problem_wrongMethod_405Problem() throws Exception {
     RefusalTest.assertProblem(get("/v1/nothing"), 404, "request.not_found");
     HttpResponse<String> r =

@@ -94,6 +94,13 @@ public final class HttpServerFactory {
           c.routes.delete("/v1/admin/tokens/{id}", apis.admin()::revokeToken);
 
           c.routes.exception(RequestRejected.class, (e, ctx) -> Problems.write(ctx, e));
+          // Javalin's own refusals (e.g. a body over http.maxRequestSize on operator
+          // endpoints) become problem documents too.
+          c.routes.exception(
+              io.javalin.http.HttpResponseException.class,
+              (e, ctx) ->
+                  Problems.write(
+                      ctx, fromJavalin(e.getStatus(), ctx.method() + " " + ctx.path(), cfg)));
           c.routes.exception(
               StoreException.class,
               (e, ctx) -> {
@@ -138,5 +145,23 @@ public final class HttpServerFactory {
                           ErrorCode.REQUEST_METHOD_NOT_ALLOWED,
                           ctx.method() + " is not allowed on " + ctx.path())));
         });
+  }
+
+  /** Javalin's own refusals (405, a body over its size limit, …) as Warden's stable codes. */
+  private static RequestRejected fromJavalin(int status, String request, ServerConfig cfg) {
+    return switch (status) {
+      case 404 -> new RequestRejected(ErrorCode.REQUEST_NOT_FOUND, "no such endpoint: " + request);
+      case 405 ->
+          new RequestRejected(ErrorCode.REQUEST_METHOD_NOT_ALLOWED, "not allowed: " + request);
+      case 413 ->
+          new RequestRejected(
+              ErrorCode.REQUEST_TOO_LARGE,
+              "the body is larger than "
+                  + cfg.limits().json().maxBodyBytes()
+                  + " bytes (limits.max_body_bytes)");
+      case 415 ->
+          new RequestRejected(ErrorCode.REQUEST_UNSUPPORTED_MEDIA_TYPE, "unsupported media type");
+      default -> new RequestRejected(ErrorCode.REQUEST_INVALID, "the request was refused");
+    };
   }
 }

@@ -108,6 +108,7 @@ public final class WardenServer implements AutoCloseable {
     }
     GroupCommitLog commitLog = null;
     ScheduledExecutorService hk = null;
+    Javalin http = null;
     try {
       LogSigner logSigner = new LogSigner(cfg.origin(), dir.loadCheckpointKey());
       LogStartupCheck.check(store.log(), logSigner.verifierKey());
@@ -167,7 +168,7 @@ public final class WardenServer implements AutoCloseable {
               new dev.warden.server.http.LogApi(store.log(), commitLog, logSigner.vkey()),
               new ProofApi(
                   store.log(), commitLog, receipts, Jwks.of(receiptKey.publicKey()).toJson()));
-      Javalin http = HttpServerFactory.create(cfg, apis, pipeline::countUnauthenticated);
+      http = HttpServerFactory.create(cfg, apis, pipeline::countUnauthenticated);
       http.start();
 
       hk =
@@ -193,13 +194,15 @@ public final class WardenServer implements AutoCloseable {
       Files.writeString(dir.serverAddress(), server.url() + "\n");
       log.info("warden listening on {} (log size {})", server.url(), commitLog.head().size());
       return server;
-    } catch (StartupException e) {
-      if (commitLog != null) {
-        commitLog.close();
+    } catch (StartupException
+        | StoreException
+        | RequestRejected
+        | IOException
+        | RuntimeException e) {
+      // Undo what was started, in reverse order; nothing may keep the port or the database.
+      if (http != null) {
+        http.stop();
       }
-      store.close();
-      throw e;
-    } catch (StoreException | RequestRejected | IOException | RuntimeException e) {
       if (hk != null) {
         hk.shutdownNow();
       }
@@ -207,6 +210,9 @@ public final class WardenServer implements AutoCloseable {
         commitLog.close();
       }
       store.close();
+      if (e instanceof StartupException se) {
+        throw se;
+      }
       if (e instanceof RequestRejected r && r.code() == ErrorCode.STORE_UNAVAILABLE) {
         throw new StartupException("the log cannot be written: " + r.detail(), e);
       }

@@ -93,6 +93,17 @@ class CliTest {
         run("serve", "--data-dir", dir.toString(), "--listen", "0.0.0.0:0", "--allow-public-bind");
     assertThat(half.exit()).isEqualTo(2);
     assertThat(half.err()).contains("refusing to listen");
+    Run noHosts =
+        run(
+            "serve",
+            "--data-dir",
+            dir.toString(),
+            "--listen",
+            "0.0.0.0:0",
+            "--allow-public-bind",
+            "--behind-tls-proxy");
+    assertThat(noHosts.exit()).isEqualTo(2);
+    assertThat(noHosts.err()).contains("without hosts");
   }
 
   @Test

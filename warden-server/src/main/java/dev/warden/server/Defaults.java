@@ -12,6 +12,10 @@ final class Defaults {
         # Address to listen on. A non-loopback address also needs --allow-public-bind and TLS
         # (tls.cert / tls.key) or --behind-tls-proxy.
         listen: "%s"
+        # Host names agents use to reach Warden (they sign them). On loopback, 127.0.0.1,
+        # localhost and [::1] with the listen port are always allowed; anything else must be
+        # listed, e.g. hosts: ["warden.example.com"]. Required for a non-loopback address.
+        # hosts: []
         # The log's name: the origin line of its checkpoints.
         origin: "warden.local/log"
         # How action params are written to the log: hmac (searchable, not readable), digest, plain.

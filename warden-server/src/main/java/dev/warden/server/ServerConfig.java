@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,6 +31,7 @@ public record ServerConfig(
     Limits limits,
     @Nullable Path tlsCert,
     @Nullable Path tlsKey,
+    List<String> hosts,
     Flags flags) {
 
   /**
@@ -70,6 +72,7 @@ public record ServerConfig(
       @JsonProperty("params") @Nullable String params,
       @JsonProperty("policy") @Nullable String policy,
       @JsonProperty("tls") @Nullable Tls tls,
+      @JsonProperty("hosts") @Nullable List<String> hosts,
       @JsonProperty("limits") @Nullable LimitsFile limits) {}
 
   /** Reads {@code warden.yaml}; relative paths in it are relative to the data directory. */
@@ -81,14 +84,19 @@ public record ServerConfig(
       throw new IOException(dir.config() + ": " + firstLine(e.getMessage()), e);
     }
     if (f == null) {
-      f = new File(null, null, null, null, null, null);
+      f = new File(null, null, null, null, null, null, null);
     }
     String listen = f.listen() == null ? "127.0.0.1:" + Defaults.PORT : f.listen();
     HostPort hp = HostPort.parse(listen);
-    ParamsMode params =
-        f.params() == null
-            ? ParamsMode.HMAC
-            : ParamsMode.valueOf(f.params().toUpperCase(Locale.ROOT));
+    ParamsMode params;
+    try {
+      params =
+          f.params() == null
+              ? ParamsMode.HMAC
+              : ParamsMode.valueOf(f.params().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(dir.config() + ": params must be hmac, digest or plain", e);
+    }
     Path policy = dir.root().resolve(f.policy() == null ? "policy.yaml" : f.policy());
     Path cert =
         f.tls() == null || f.tls().cert() == null ? null : dir.root().resolve(f.tls().cert());
@@ -105,17 +113,28 @@ public record ServerConfig(
         limits(f.limits()),
         cert,
         key,
+        f.hosts() == null ? List.of() : List.copyOf(f.hosts()),
         Flags.NONE);
   }
 
   public ServerConfig withListen(String listen) {
     HostPort hp = HostPort.parse(listen);
     return new ServerConfig(
-        hp.host(), hp.port(), origin, params, policyFile, limits, tlsCert, tlsKey, flags);
+        hp.host(), hp.port(), origin, params, policyFile, limits, tlsCert, tlsKey, hosts, flags);
   }
 
   public ServerConfig withFlags(Flags flags) {
-    return new ServerConfig(host, port, origin, params, policyFile, limits, tlsCert, tlsKey, flags);
+    return new ServerConfig(
+        host, port, origin, params, policyFile, limits, tlsCert, tlsKey, hosts, flags);
+  }
+
+  /** Whether the listen address is a loopback address (then loopback Host names are allowed). */
+  public boolean loopback() {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   public boolean tls() {
@@ -153,6 +172,14 @@ public record ServerConfig(
               + " and configure TLS (tls.cert and tls.key in warden.yaml), or pass"
               + " --allow-public-bind --behind-tls-proxy if a TLS proxy terminates connections in"
               + " front of Warden.");
+    }
+    if (hosts.isEmpty()) {
+      throw new IOException(
+          "refusing to listen on "
+              + host
+              + " without hosts: list in warden.yaml the names agents use to reach Warden"
+              + " (hosts: [\"warden.example.com\"]); a request addressed to any other Host is"
+              + " refused, so a request signed for another server cannot be replayed here");
     }
   }
 

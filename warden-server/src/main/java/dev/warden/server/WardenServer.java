@@ -156,7 +156,9 @@ public final class WardenServer implements AutoCloseable {
               new AgentApi(
                   pipeline,
                   new dev.warden.server.http.RequestReader(
-                      limits, cfg.tls() || cfg.flags().behindTlsProxy())),
+                      limits,
+                      cfg.tls() || cfg.flags().behindTlsProxy(),
+                      new dev.warden.server.http.AllowedHosts(cfg.hosts(), cfg.loopback()))),
               new AdminApi(
                   store,
                   new OperatorTokens(store.tokens(), clock, cfg.flags().insecureNoOperatorAuth()),

@@ -181,6 +181,15 @@ class RefusalTest {
   }
 
   @Test
+  void decide_hostNotThisWarden_400BeforeAuthentication() throws Exception {
+    String resp =
+        raw(
+            "POST /v1/decisions HTTP/1.1\r\nHost: other-warden.example\r\nContent-Length: 2\r\n\r\n{}");
+    assertThat(resp).startsWith("HTTP/1.1 400");
+    assertThat(resp).contains("request.invalid_header").contains("hosts in warden.yaml");
+  }
+
+  @Test
   void decide_headerInjectionViaLf_neverAccepted() throws Exception {
     // A bare LF ends a header line in HTTP/1.1 parsers; what follows is a new, unsigned header.
     String resp =

@@ -26,10 +26,12 @@ import java.util.Map;
 public final class RequestReader {
   private final Limits limits;
   private final String scheme;
+  private final AllowedHosts hosts;
 
-  public RequestReader(Limits limits, boolean https) {
+  public RequestReader(Limits limits, boolean https, AllowedHosts hosts) {
     this.limits = limits;
     this.scheme = https ? "https" : "http";
+    this.hosts = hosts;
   }
 
   public IncomingRequest read(Context ctx) throws RequestRejected {
@@ -40,6 +42,7 @@ public final class RequestReader {
     if (host == null || host.isBlank()) {
       throw new RequestRejected(ErrorCode.REQUEST_INVALID_HEADER, "the request has no Host header");
     }
+    hosts.check(host, req.getLocalPort());
     String query = req.getQueryString();
     URI target;
     try {

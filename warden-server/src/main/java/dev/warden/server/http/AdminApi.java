@@ -105,13 +105,7 @@ public final class AdminApi {
 
   public void listAgents(Context ctx) throws RequestRejected, StoreException {
     authorize(ctx);
-    ArrayNode a = JSON.createArrayNode();
-    for (AgentRecord r : store.agents().list()) {
-      a.add(render(r));
-    }
-    ObjectNode out = JSON.createObjectNode();
-    out.set("agents", a);
-    ctx.contentType("application/json").result(out.toString());
+    respondList(ctx, "agents", store.agents().list(), AdminApi::render);
   }
 
   public void getAgent(Context ctx) throws RequestRejected, StoreException {
@@ -235,12 +229,15 @@ public final class AdminApi {
 
   public void listTokens(Context ctx) throws RequestRejected, StoreException {
     authorize(ctx);
-    ArrayNode a = JSON.createArrayNode();
-    for (TokenRecord t : store.tokens().list()) {
-      a.add(renderToken(t));
-    }
+    respondList(ctx, "tokens", store.tokens().list(), AdminApi::renderToken);
+  }
+
+  /** {@code {"<name>": [rendered items...]}}. */
+  private static <T> void respondList(
+      Context ctx, String name, List<T> items, java.util.function.Function<T, ObjectNode> render) {
     ObjectNode out = JSON.createObjectNode();
-    out.set("tokens", a);
+    ArrayNode a = out.putArray(name);
+    items.forEach(i -> a.add(render.apply(i)));
     ctx.contentType("application/json").result(out.toString());
   }
 

@@ -66,7 +66,8 @@ public final class LogApi {
     }
     ObjectNode out = JSON.createObjectNode();
     ArrayNode a = out.putArray("entries");
-    for (StoredEntry e : store.read(start, Math.min(end, size))) {
+    // Past the end of the log there is nothing (yet): an empty page, not an error.
+    for (StoredEntry e : store.read(Math.min(start, size), Math.min(end, size))) {
       ObjectNode o = a.addObject();
       o.put("index", e.index());
       o.put("entry", new String(e.entry(), StandardCharsets.UTF_8));

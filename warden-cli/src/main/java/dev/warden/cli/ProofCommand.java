@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -77,12 +78,7 @@ final class ProofCommand implements Callable<Integer> {
         description = "The root hash of that tree, base64.")
     String root;
 
-    @Option(
-        names = "--proof",
-        required = true,
-        paramLabel = "B64,...",
-        description = "The proof hashes, comma separated; \"\" for none.")
-    String proof;
+    @Mixin ProofHashes proof;
 
     @Override
     public Integer call() {
@@ -92,7 +88,7 @@ final class ProofCommand implements Callable<Integer> {
             requireNonNegative(index, "--index");
             requireNonNegative(size, "--size");
             MerkleProofs.verifyInclusion(
-                hash(leafHash, "--leaf-hash"), index, size, hashes(proof), hash(root, "--root"));
+                hash(leafHash, "--leaf-hash"), index, size, proof.hashes(), hash(root, "--root"));
           },
           "OK: leaf " + index + " is in the tree of size " + size + " with that root");
     }
@@ -139,12 +135,7 @@ final class ProofCommand implements Callable<Integer> {
         description = "The second tree's root hash, base64.")
     String root2;
 
-    @Option(
-        names = "--proof",
-        required = true,
-        paramLabel = "B64,...",
-        description = "The proof hashes, comma separated; \"\" for none.")
-    String proof;
+    @Mixin ProofHashes proof;
 
     @Override
     public Integer call() {
@@ -154,9 +145,23 @@ final class ProofCommand implements Callable<Integer> {
             requireNonNegative(size1, "--size1");
             requireNonNegative(size2, "--size2");
             MerkleProofs.verifyConsistency(
-                size1, size2, hashes(proof), hash(root1, "--root1"), hash(root2, "--root2"));
+                size1, size2, proof.hashes(), hash(root1, "--root1"), hash(root2, "--root2"));
           },
           "OK: the tree of size " + size1 + " is a prefix of the tree of size " + size2);
+    }
+  }
+
+  /** {@code --proof}: the proof's hashes, shared by both subcommands. */
+  static final class ProofHashes {
+    @Option(
+        names = "--proof",
+        required = true,
+        paramLabel = "B64,...",
+        description = "The proof hashes, comma separated; \"\" for none.")
+    String value;
+
+    List<byte[]> hashes() throws UsageError {
+      return ProofCommand.hashes(value);
     }
   }
 

@@ -271,7 +271,7 @@ public final class DecisionPipeline {
     long index =
         log.append(new PendingEntry(entry, ctx.decisionId, auth.agent().id(), ctx.nonce, idem));
     ctx.nonce = null; // durable now
-    int status = decision.equals("pending") ? 202 : 200;
+    int status = DecisionView.status(decision);
     byte[] body = DecisionView.render(entry, index, receipts.receipt(entry, index));
     return new DecisionResponse(status, body, ctx.decisionId, false);
   }
@@ -293,7 +293,7 @@ public final class DecisionPipeline {
           StoreException.Kind.CORRUPT, "decision " + ref.decisionId() + " points past the log");
     }
     byte[] entry = e.get(0).entry();
-    int status = DecisionView.decisionOf(entry).equals("pending") ? 202 : 200;
+    int status = DecisionView.status(DecisionView.decisionOf(entry));
     byte[] body = DecisionView.render(entry, ref.index(), receipts.receipt(entry, ref.index()));
     return new DecisionResponse(status, body, ref.decisionId(), replayed);
   }

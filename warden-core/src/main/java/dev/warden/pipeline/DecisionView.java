@@ -36,6 +36,11 @@ public final class DecisionView {
     }
   }
 
+  /** The HTTP status of a decision document: 202 while it is pending, 200 once decided. */
+  public static int status(String decision) {
+    return decision.equals("pending") ? 202 : 200;
+  }
+
   /** The {@code decision} field of a stored decision entry. */
   public static String decisionOf(byte[] entry) {
     try {

@@ -61,7 +61,7 @@ final class AuditExportCommand implements Callable<Integer> {
         throw new AuditSupport.Stop(2, out + " exists; refusing to overwrite it");
       }
       LogExport.Written written;
-      try (SqliteStore store = AuditSupport.open(d, "export")) {
+      try (SqliteStore store = AuditSupport.openToRead(d, "export")) {
         AuditSource source = AuditSource.of(store.log());
         LogExport.Header header = new LogExport.Header(origin, vkey, source.expectedSize());
         written = write(source, header, err);

@@ -93,7 +93,7 @@ final class AuditImportCommand implements Callable<Integer> {
       AuditResult result;
       AuditSupport.ProgressBar verifying = AuditSupport.progress(err, "verifying");
       AuditSupport.ProgressBar writing = AuditSupport.progress(err, "writing  ");
-      try (SqliteStore store = AuditSupport.open(d, "import")) {
+      try (SqliteStore store = AuditSupport.openToWrite(d, "import")) {
         LogAuditor auditor = LogAuditor.trusting(keys).withProgress(verifying);
         result =
             LogImporter.importInto(

@@ -106,12 +106,27 @@ final class AuditSupport {
   }
 
   /**
-   * Opens the data directory's database. It takes the store's exclusive lock, so it fails while a
-   * server runs on the directory; a database the store refuses as damaged is exit 1.
+   * Opens the data directory's database to read its log, even a damaged one (the audit names the
+   * damage). It takes the store's exclusive lock, so it fails while a server runs on the directory;
+   * a database that is not Warden's at this schema version is exit 1.
    */
-  static SqliteStore open(DataDir d, String command) throws Stop {
+  static SqliteStore openToRead(DataDir d, String command) throws Stop {
+    return open(d, command, true);
+  }
+
+  /**
+   * Opens the data directory's database to write to its log; a database the store refuses as
+   * damaged is exit 1.
+   */
+  static SqliteStore openToWrite(DataDir d, String command) throws Stop {
+    return open(d, command, false);
+  }
+
+  private static SqliteStore open(DataDir d, String command, boolean toRead) throws Stop {
     try {
-      return SqliteStore.open(d.database(), Clock.systemUTC());
+      return toRead
+          ? SqliteStore.openForAudit(d.database())
+          : SqliteStore.open(d.database(), Clock.systemUTC());
     } catch (StoreException e) {
       if (e.kind() == StoreException.Kind.CORRUPT) {
         throw new Stop(

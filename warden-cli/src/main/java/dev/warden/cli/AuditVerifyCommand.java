@@ -106,7 +106,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
       }
       AuditSupport.ProgressBar bar = AuditSupport.progress(err, "verifying");
       AuditResult result;
-      try (SqliteStore store = AuditSupport.open(d, "verify")) {
+      try (SqliteStore store = AuditSupport.openToRead(d, "verify")) {
         result = auditor.withProgress(bar).audit(AuditSource.of(store.log()));
       } finally {
         bar.finish();

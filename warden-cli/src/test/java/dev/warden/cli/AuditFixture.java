@@ -208,8 +208,8 @@ final class AuditFixture {
   }
 
   /**
-   * Rewrites the head to fit the entries as they now are, as a careful attacker would (the store
-   * refuses to open when the head's size disagrees with the entries).
+   * Rewrites the head to fit the entries as they now are, as a careful attacker would (a server
+   * refuses to start when the head's size disagrees with the entries).
    */
   static void fixHead(Path dataDir) throws SQLException {
     MerkleFrontier f = MerkleFrontier.empty();

@@ -79,6 +79,28 @@ final class Migrator {
     }
   }
 
+  /**
+   * Checks, without writing anything, that the database is Warden's at the version this code
+   * writes.
+   *
+   * @throws StoreException {@code CORRUPT} for a foreign database or another version
+   */
+  static void requireLatest(Database db) throws StoreException {
+    int current = db.read("reading the schema version", c -> currentVersion(c, db));
+    if (current != latest()) {
+      throw new StoreException(
+          Kind.CORRUPT,
+          db.path()
+              + " has schema version "
+              + current
+              + "; this Warden audits version "
+              + latest()
+              + (current < latest()
+                  ? " (start 'warden serve' on it once to upgrade it)"
+                  : " (run the Warden that wrote it)"));
+    }
+  }
+
   /** 0 for an empty file, else the highest applied version. */
   private static int currentVersion(Connection c, Database db) throws SQLException, StoreException {
     int appId;

@@ -6,6 +6,7 @@ import dev.warden.store.Store;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoreException.Kind;
 import dev.warden.store.TokenStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.time.Clock;
@@ -63,6 +64,28 @@ public final class SqliteStore implements Store {
 
   static SqliteStore open(Path databaseFile, Clock clock, Duration busyTimeout)
       throws StoreException {
+    return open(databaseFile, clock, busyTimeout, false);
+  }
+
+  /**
+   * Opens an existing database to audit or export its log, even when its log head disagrees with
+   * its entries (the damage is then for the auditor to locate and name, not a reason to refuse).
+   * Nothing is migrated: a database at another schema version is refused. Takes the same exclusive
+   * lock as {@link #open}, so it fails while a server runs on the file.
+   *
+   * @throws StoreException {@code UNAVAILABLE} if the file is missing, locked or unreadable; {@code
+   *     CORRUPT} if it is not a Warden database at this schema version
+   */
+  public static SqliteStore openForAudit(Path databaseFile) throws StoreException {
+    if (!Files.isRegularFile(databaseFile)) {
+      throw new StoreException(Kind.UNAVAILABLE, databaseFile + " does not exist");
+    }
+    return open(databaseFile, Clock.systemUTC(), DEFAULT_BUSY_TIMEOUT, true);
+  }
+
+  private static SqliteStore open(
+      Path databaseFile, Clock clock, Duration busyTimeout, boolean forAudit)
+      throws StoreException {
     Objects.requireNonNull(clock, "clock");
     Path path = DatabaseFile.resolve(databaseFile);
     ProcessLock lock = ProcessLock.acquire(path);
@@ -70,8 +93,12 @@ public final class SqliteStore implements Store {
     try {
       DatabaseFile file = DatabaseFile.createOrOpen(path);
       db = Database.open(file, busyTimeout);
-      Migrator.migrate(db, clock);
-      LogAppend.verifyHead(db);
+      if (forAudit) {
+        Migrator.requireLatest(db);
+      } else {
+        Migrator.migrate(db, clock);
+        LogAppend.verifyHead(db);
+      }
       return new SqliteStore(lock, file, db, clock);
     } catch (StoreException | RuntimeException | Error e) {
       if (db != null) {

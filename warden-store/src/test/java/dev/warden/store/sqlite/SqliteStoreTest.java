@@ -210,6 +210,62 @@ final class SqliteStoreTest extends StoreContractTest {
   }
 
   @Test
+  void openForAudit_headBehindEntries_opensAndReadsEveryEntry() throws Exception {
+    store().log().append(ChainBatch.of(5, "a"));
+    store().close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile());
+        Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE log_head SET size = 3");
+    }
+
+    try (SqliteStore audit = SqliteStore.openForAudit(dbFile())) {
+      assertThat(audit.log().head().size()).isEqualTo(3);
+      assertThat(audit.log().read(0, 10)).hasSize(5);
+    }
+  }
+
+  @Test
+  void openForAudit_olderSchema_isRefusedAndNothingIsMigrated() throws Exception {
+    store().close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile());
+        Statement s = c.createStatement()) {
+      s.executeUpdate("DELETE FROM schema_version");
+      s.executeUpdate("INSERT INTO schema_version VALUES (0, 'V0__older.sql', 0)");
+    }
+
+    assertThatThrownBy(() -> SqliteStore.openForAudit(dbFile()))
+        .isInstanceOfSatisfying(
+            StoreException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.CORRUPT);
+              assertThat(e.getMessage()).contains("version 0").contains("warden serve");
+            });
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile());
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT max(version) FROM schema_version")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getInt(1)).isZero();
+    }
+  }
+
+  @Test
+  void openForAudit_missingFile_isUnavailableAndCreatesNothing() {
+    Path missing = storeDir().resolve("missing.db");
+
+    assertThatThrownBy(() -> SqliteStore.openForAudit(missing))
+        .isInstanceOfSatisfying(
+            StoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
+    assertThat(missing).doesNotExist();
+  }
+
+  @Test
+  void openForAudit_whileTheStoreIsOpen_isRefused() {
+    assertThatThrownBy(() -> SqliteStore.openForAudit(dbFile()))
+        .isInstanceOfSatisfying(
+            StoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
+  }
+
+  @Test
   void tokens_subMillisecondInstants_areTruncatedToMilliseconds() throws Exception {
     Instant precise = at(0).plusNanos(123_456_789);
     store()

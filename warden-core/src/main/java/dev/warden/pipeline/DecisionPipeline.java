@@ -228,7 +228,9 @@ public final class DecisionPipeline {
         a.resource(),
         a.labels(),
         a.classification(),
-        a.json());
+        a.json(),
+        java.time.Instant.now(),
+        dev.warden.policy.Usage.NONE); // TODO(issue 4): now and usage from the pipeline
   }
 
   private DecisionResponse logDecision(

@@ -1,5 +1,8 @@
 package dev.warden.policy;
 
+import java.time.ZoneId;
+import java.util.List;
+
 /**
  * A loaded, immutable policy. Implementations are thread-safe and never throw from {@link
  * #evaluate}: a rule that cannot be evaluated denies (fail closed).
@@ -22,4 +25,19 @@ public interface Policy {
    * The effect when no rule matches: {@link Effect#DENY} or {@link Effect#ESCALATE}, never allow.
    */
   Effect defaultEffect();
+
+  /**
+   * The budgets and quotas whose match selects {@code request}, in document order: each is charged
+   * when the request is allowed.
+   */
+  List<BudgetRule> budgetsFor(PolicyRequest request);
+
+  /** Every budget and quota of the policy, in document order. */
+  List<BudgetRule> budgets();
+
+  /** The token buckets of the policy's {@code limits} section, in document order. */
+  List<RateLimitRule> rateLimits();
+
+  /** The time zone of calendar windows (the document's {@code timezone}; UTC when absent). */
+  ZoneId zone();
 }

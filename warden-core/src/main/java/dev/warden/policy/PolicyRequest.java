@@ -1,6 +1,7 @@
 package dev.warden.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,7 +18,9 @@ import java.util.Optional;
  * @param classification the request's data classification, if given. An {@code Optional} component,
  *     against the house rule, because the record is the policy engine's stable input and a nullable
  *     accessor is easier to misuse there.
- * @param body the whole request body as strictly parsed JSON (for conditions in a later engine)
+ * @param body the whole request body as strictly parsed JSON
+ * @param now the time of the decision ({@code now} in conditions; picks budget windows)
+ * @param usage what the agent and tenant have used of the policy's budgets and quotas
  */
 public record PolicyRequest(
     String agentId,
@@ -27,7 +30,9 @@ public record PolicyRequest(
     String resource,
     Map<String, String> labels,
     Optional<String> classification,
-    JsonNode body) {
+    JsonNode body,
+    Instant now,
+    Usage usage) {
 
   /** Copies the maps; nothing may be null. */
   public PolicyRequest {
@@ -39,5 +44,7 @@ public record PolicyRequest(
     labels = Map.copyOf(labels);
     Objects.requireNonNull(classification, "classification");
     Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(usage, "usage");
   }
 }

@@ -146,6 +146,26 @@ public final class RulePolicy implements Policy {
     return defaultEffect;
   }
 
+  @Override
+  public List<BudgetRule> budgetsFor(PolicyRequest request) {
+    return List.of(); // TODO(issue 4): budgets section
+  }
+
+  @Override
+  public List<BudgetRule> budgets() {
+    return List.of();
+  }
+
+  @Override
+  public List<RateLimitRule> rateLimits() {
+    return List.of();
+  }
+
+  @Override
+  public java.time.ZoneId zone() {
+    return java.time.ZoneOffset.UTC;
+  }
+
   /** The rules in document order. */
   public List<Rule> rules() {
     return rules;

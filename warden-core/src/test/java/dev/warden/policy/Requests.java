@@ -23,6 +23,8 @@ final class Requests {
         resource,
         labels,
         Optional.empty(),
-        JsonNodeFactory.instance.objectNode());
+        JsonNodeFactory.instance.objectNode(),
+        java.time.Instant.parse("2026-11-21T12:00:00Z"),
+        Usage.NONE);
   }
 }

@@ -12,6 +12,8 @@ public interface Store extends AutoCloseable {
 
   LogStore log();
 
+  PolicyStore policies();
+
   /**
    * Checks that the database can be read and written now.
    *

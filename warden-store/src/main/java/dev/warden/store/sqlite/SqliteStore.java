@@ -2,6 +2,7 @@ package dev.warden.store.sqlite;
 
 import dev.warden.store.AgentStore;
 import dev.warden.store.LogStore;
+import dev.warden.store.PolicyStore;
 import dev.warden.store.Store;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoreException.Kind;
@@ -37,6 +38,7 @@ public final class SqliteStore implements Store {
   private final SqliteAgentStore agents;
   private final SqliteTokenStore tokens;
   private final SqliteLogStore log;
+  private final SqlitePolicyStore policies;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SqliteStore(ProcessLock lock, DatabaseFile file, Database db, Clock clock) {
@@ -47,6 +49,7 @@ public final class SqliteStore implements Store {
     this.agents = new SqliteAgentStore(db);
     this.tokens = new SqliteTokenStore(db);
     this.log = new SqliteLogStore(db, clock);
+    this.policies = new SqlitePolicyStore(db);
   }
 
   /**
@@ -122,6 +125,11 @@ public final class SqliteStore implements Store {
   @Override
   public LogStore log() {
     return log;
+  }
+
+  @Override
+  public PolicyStore policies() {
+    return policies;
   }
 
   /**

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 public abstract class StoreContractTest
     implements AgentStoreContract,
         TokenStoreContract,
+        PolicyStoreContract,
         LogStoreContract,
         TreeStoreContract,
         LogExpiryContract,

@@ -149,10 +149,13 @@ final class SqliteStoreTest extends StoreContractTest {
 
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile());
         Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT version, script FROM schema_version")) {
-      assertThat(r.next()).isTrue();
-      assertThat(r.getInt(1)).isEqualTo(1);
-      assertThat(r.getString(2)).isEqualTo("V1__init.sql");
+        ResultSet r =
+            s.executeQuery("SELECT version, script FROM schema_version ORDER BY version")) {
+      for (int v = 1; v <= Migrator.latest(); v++) {
+        assertThat(r.next()).isTrue();
+        assertThat(r.getInt(1)).isEqualTo(v);
+        assertThat(r.getString(2)).isEqualTo(Migrator.SCRIPTS.get(v - 1));
+      }
       assertThat(r.next()).isFalse();
     }
   }

@@ -1,0 +1,24 @@
+package dev.warden.store;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The text of every policy Warden has activated, by policy hash, so that a past decision can be
+ * explained with the policy that made it. The log holds the same text in each {@code policy} entry;
+ * this is its index. Texts are only added, never changed or removed.
+ */
+public interface PolicyStore {
+
+  /**
+   * Keeps {@code text} under {@code hash}; keeping the same pair again changes nothing.
+   *
+   * @param hash {@code sha256:} and 64 lower-case hex digits of the policy's canonical JSON
+   * @throws StoreException {@code CONFLICT} if {@code hash} is kept with another text (the caller
+   *     computed a wrong hash, or the database was edited)
+   */
+  void save(String hash, String text, Instant firstActivated) throws StoreException;
+
+  /** The text kept under {@code hash}. */
+  Optional<String> text(String hash) throws StoreException;
+}

@@ -28,8 +28,10 @@ public enum ErrorCode {
   IDEMPOTENCY_KEY_REUSED("idempotency.key_reused", 422, "Idempotency key reused"),
   IDEMPOTENCY_IN_FLIGHT("idempotency.in_flight", 409, "Idempotent request in flight"),
   IDEMPOTENCY_INVALID_KEY("idempotency.invalid_key", 400, "Invalid idempotency key"),
+  LIMIT_RATE("limit.rate", 429, "Rate limited"),
   ADMIN_CONFLICT("admin.conflict", 409, "Conflict"),
   ADMIN_NOT_FOUND("admin.not_found", 404, "Not found"),
+  POLICY_INVALID("policy.invalid", 422, "Invalid policy"),
   STORE_UNAVAILABLE("store.unavailable", 503, "Store unavailable"),
   SIGNER_UNAVAILABLE("signer.unavailable", 503, "Signer unavailable"),
   INTERNAL_ERROR("internal.error", 500, "Internal error");

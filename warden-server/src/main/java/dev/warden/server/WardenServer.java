@@ -23,6 +23,7 @@ import dev.warden.server.http.AdminApi;
 import dev.warden.server.http.AgentApi;
 import dev.warden.server.http.HealthApi;
 import dev.warden.server.http.HttpServerFactory;
+import dev.warden.server.http.PolicyAdminApi;
 import dev.warden.server.http.ProofApi;
 import dev.warden.server.operator.OperatorTokens;
 import dev.warden.store.Store;
@@ -36,7 +37,6 @@ import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,8 +115,9 @@ public final class WardenServer implements AutoCloseable {
       commitLog = GroupCommitLog.start(store.log(), logSigner);
       ReplayGuard replay = new ReplayGuard(clock);
       replay.warm(store.log().liveNonces(clock.instant()));
-      commitLog.append(
-          PendingEntry.of(entries.policy(clock.instant(), "warden", policy.hash(), policy.text())));
+      PolicyActivation activePolicy =
+          PolicyActivation.start(
+              policy, store.policies(), commitLog, entries, clock, cfg.policyFile());
       if (cfg.flags().insecureNoOperatorAuth()) {
         log.warn(INSECURE_WARNING);
         System.err.println("WARNING: " + INSECURE_WARNING);
@@ -132,7 +133,6 @@ public final class WardenServer implements AutoCloseable {
 
       var limits = cfg.limits();
       RefusalSummaries summaries = new RefusalSummaries(clock, limits.maxRefusalSources());
-      AtomicReference<Policy> active = new AtomicReference<>(policy);
       Ed25519KeyPair receiptKey = dir.loadReceiptKey();
       String kid = Jwk.thumbprint(receiptKey.publicKey());
       Receipts receipts =
@@ -145,12 +145,14 @@ public final class WardenServer implements AutoCloseable {
               new AgentAuthenticator(store.agents(), limits),
               replay,
               new IdempotencyGuard(store.log(), limits.maxIdempotencyKeyLength()),
-              active::get,
+              activePolicy,
               entries,
               commitLog,
               store.log(),
               summaries,
               receipts);
+      OperatorTokens operators =
+          new OperatorTokens(store.tokens(), clock, cfg.flags().insecureNoOperatorAuth());
       HttpServerFactory.Apis apis =
           new HttpServerFactory.Apis(
               new AgentApi(
@@ -159,13 +161,8 @@ public final class WardenServer implements AutoCloseable {
                       limits,
                       cfg.tls() || cfg.flags().behindTlsProxy(),
                       new dev.warden.server.http.AllowedHosts(cfg.hosts(), cfg.loopback()))),
-              new AdminApi(
-                  store,
-                  new OperatorTokens(store.tokens(), clock, cfg.flags().insecureNoOperatorAuth()),
-                  entries,
-                  commitLog,
-                  clock,
-                  random),
+              new AdminApi(store, operators, entries, commitLog, clock, random),
+              new PolicyAdminApi(activePolicy, operators, store),
               new HealthApi(store, commitLog),
               new dev.warden.server.http.LogApi(store.log(), commitLog, logSigner.vkey()),
               new ProofApi(

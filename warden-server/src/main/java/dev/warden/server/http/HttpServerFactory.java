@@ -28,7 +28,12 @@ public final class HttpServerFactory {
 
   /** The endpoint groups the routes dispatch to. */
   public record Apis(
-      AgentApi agent, AdminApi admin, HealthApi health, LogApi log, ProofApi proofs) {}
+      AgentApi agent,
+      AdminApi admin,
+      PolicyAdminApi policy,
+      HealthApi health,
+      LogApi log,
+      ProofApi proofs) {}
 
   public static Javalin create(
       ServerConfig cfg, Apis apis, BiConsumer<ErrorCode, String> countRefusal) {
@@ -92,6 +97,9 @@ public final class HttpServerFactory {
           c.routes.post("/v1/admin/tokens", apis.admin()::createToken);
           c.routes.get("/v1/admin/tokens", apis.admin()::listTokens);
           c.routes.delete("/v1/admin/tokens/{id}", apis.admin()::revokeToken);
+          c.routes.get("/v1/admin/policy", apis.policy()::get);
+          c.routes.put("/v1/admin/policy", apis.policy()::put);
+          c.routes.get("/v1/admin/decisions/{id}", apis.policy()::decision);
 
           c.routes.exception(RequestRejected.class, (e, ctx) -> Problems.write(ctx, e));
           // Javalin's own refusals (e.g. a body over http.maxRequestSize on operator

@@ -275,7 +275,7 @@ public final class DecisionPipeline {
     ctx.nonce = null; // durable now
     int status = DecisionView.status(decision);
     byte[] body = DecisionView.render(entry, index, receipts.receipt(entry, index));
-    return new DecisionResponse(status, body, ctx.decisionId, false);
+    return new DecisionResponse(status, body, ctx.decisionId, false, java.util.Map.of());
   }
 
   private DecisionResponse replayed(String decisionId) throws RequestRejected, StoreException {
@@ -297,7 +297,7 @@ public final class DecisionPipeline {
     byte[] entry = e.get(0).entry();
     int status = DecisionView.status(DecisionView.decisionOf(entry));
     byte[] body = DecisionView.render(entry, ref.index(), receipts.receipt(entry, ref.index()));
-    return new DecisionResponse(status, body, ref.decisionId(), replayed);
+    return new DecisionResponse(status, body, ref.decisionId(), replayed, java.util.Map.of());
   }
 
   private static RequestRejected storeUnavailable(StoreException e) {

@@ -34,6 +34,7 @@ public final class AgentApi {
 
   private static void respond(Context ctx, DecisionResponse r) {
     ctx.status(r.status());
+    r.headers().forEach(ctx::header);
     ctx.contentType("application/json");
     if (r.status() == 202) {
       ctx.header("Location", "/v1/decisions/" + r.decisionId());

@@ -23,6 +23,7 @@ public final class Problems {
     r.decisionId().ifPresent(id -> p.put("decision_id", id));
     r.pointer().ifPresent(ptr -> p.put("pointer", ptr));
     ctx.status(r.code().status());
+    r.headers().forEach(ctx::header);
     ctx.contentType(CONTENT_TYPE);
     ctx.result(bytes(p));
   }

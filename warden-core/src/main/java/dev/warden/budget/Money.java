@@ -15,8 +15,13 @@ public final class Money {
 
   /**
    * A plain non-negative decimal: digits, optionally a point and more digits; no sign, exponent.
+   * Its size is checked after it is parsed, so that a large amount is refused as too large, not as
+   * malformed.
    */
-  private static final Pattern DECIMAL = Pattern.compile("(0|[1-9][0-9]{0,17})(\\.[0-9]{1,18})?");
+  private static final Pattern DECIMAL = Pattern.compile("(0|[1-9][0-9]*)(\\.[0-9]+)?");
+
+  /** Longer strings are refused before they are parsed: a long has 19 digits, the rest is slack. */
+  static final int MAX_LENGTH = 64;
 
   private static final BigInteger MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
@@ -52,6 +57,14 @@ public final class Money {
    */
   public static long toMinor(String decimal, Currency currency) {
     Objects.requireNonNull(currency, "currency");
+    if (decimal != null && decimal.length() > MAX_LENGTH) {
+      throw new IllegalArgumentException(
+          "a decimal of "
+              + decimal.length()
+              + " characters is too long (at most "
+              + MAX_LENGTH
+              + ")");
+    }
     if (decimal == null || !DECIMAL.matcher(decimal).matches()) {
       throw new IllegalArgumentException(
           "\"" + decimal + "\" is not a plain decimal like \"12.50\" (no sign, no exponent)");

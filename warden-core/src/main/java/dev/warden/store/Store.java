@@ -14,6 +14,9 @@ public interface Store extends AutoCloseable {
 
   PolicyStore policies();
 
+  /** Budget and quota counters and their reservations. */
+  UsageStore usage();
+
   /**
    * Checks that the database can be read and written now.
    *

@@ -7,6 +7,7 @@ import dev.warden.store.Store;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoreException.Kind;
 import dev.warden.store.TokenStore;
+import dev.warden.store.UsageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -39,6 +40,7 @@ public final class SqliteStore implements Store {
   private final SqliteTokenStore tokens;
   private final SqliteLogStore log;
   private final SqlitePolicyStore policies;
+  private final SqliteUsageStore usage;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SqliteStore(ProcessLock lock, DatabaseFile file, Database db, Clock clock) {
@@ -50,6 +52,7 @@ public final class SqliteStore implements Store {
     this.tokens = new SqliteTokenStore(db);
     this.log = new SqliteLogStore(db, clock);
     this.policies = new SqlitePolicyStore(db);
+    this.usage = new SqliteUsageStore(db);
   }
 
   /**
@@ -130,6 +133,11 @@ public final class SqliteStore implements Store {
   @Override
   public PolicyStore policies() {
     return policies;
+  }
+
+  @Override
+  public UsageStore usage() {
+    return usage;
   }
 
   /**

@@ -25,6 +25,9 @@ public abstract class StoreContractTest
         TreeStoreContract,
         LogExpiryContract,
         LogConcurrencyContract,
+        UsageStoreContract,
+        UsageConcurrencyContract,
+        UsageLedgerPropertyContract,
         LifecycleContract {
 
   @TempDir private Path dir;

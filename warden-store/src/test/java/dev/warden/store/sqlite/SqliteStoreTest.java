@@ -4,10 +4,13 @@ import static dev.warden.store.contract.Fixtures.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.warden.store.Charge;
+import dev.warden.store.ReserveResult;
 import dev.warden.store.Store;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoreException.Kind;
 import dev.warden.store.TokenRecord;
+import dev.warden.store.UsageStore;
 import dev.warden.store.contract.ChainBatch;
 import dev.warden.store.contract.Fixtures;
 import dev.warden.store.contract.StoreContractTest;
@@ -18,9 +21,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -157,6 +162,43 @@ final class SqliteStoreTest extends StoreContractTest {
         assertThat(r.getString(2)).isEqualTo(Migrator.SCRIPTS.get(v - 1));
       }
       assertThat(r.next()).isFalse();
+    }
+  }
+
+  @Test
+  void open_databaseWithoutTheUsageMigration_addsTheUsageTables() throws Exception {
+    store().log().append(ChainBatch.of(2, "a"));
+    store().close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile());
+        Statement s = c.createStatement()) {
+      s.executeUpdate("DROP TABLE usage_lines");
+      s.executeUpdate("DROP TABLE usage_reservations");
+      s.executeUpdate("DROP TABLE usage_counters");
+      s.executeUpdate("DELETE FROM schema_version WHERE script = 'V3__usage.sql'");
+    }
+
+    UsageStore usage = reopen().usage();
+
+    assertThat(usage.reserve("r1", List.of(new Charge("c1", 10, 3, at(60))), at(0), at(30)))
+        .isEqualTo(new ReserveResult.Reserved(List.of(3L)));
+    assertThat(store().log().head().size()).isEqualTo(2);
+  }
+
+  @Test
+  void usageTables_negativeOrNonIntegerAmounts_areRefusedBySchema() throws Exception {
+    store().usage().reserve("r1", List.of(new Charge("c1", 10, 3, at(60))), at(0), at(30));
+    store().close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile());
+        Statement s = c.createStatement()) {
+      for (String sql :
+          List.of(
+              "UPDATE usage_counters SET reserved = -1",
+              "UPDATE usage_counters SET committed = -1",
+              "UPDATE usage_counters SET reserved = 1.5",
+              "UPDATE usage_lines SET amount = -3",
+              "UPDATE usage_reservations SET state = 'spent'")) {
+        assertThatThrownBy(() -> s.executeUpdate(sql)).as(sql).isInstanceOf(SQLException.class);
+      }
     }
   }
 

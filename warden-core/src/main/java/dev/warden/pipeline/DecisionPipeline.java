@@ -3,6 +3,9 @@ package dev.warden.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.warden.auth.AgentAuthenticator;
 import dev.warden.auth.Authenticated;
+import dev.warden.budget.Ledger;
+import dev.warden.budget.Outcome;
+import dev.warden.budget.Settlements;
 import dev.warden.crypto.Digests;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
@@ -18,9 +21,11 @@ import dev.warden.log.Entries;
 import dev.warden.log.GroupCommitLog;
 import dev.warden.log.PendingEntry;
 import dev.warden.log.RefusalSummaries;
+import dev.warden.policy.Effect;
 import dev.warden.policy.Policy;
 import dev.warden.policy.PolicyDecision;
 import dev.warden.policy.PolicyRequest;
+import dev.warden.policy.Usage;
 import dev.warden.replay.ReplayGuard;
 import dev.warden.store.AgentRecord;
 import dev.warden.store.DecisionRef;
@@ -57,6 +62,8 @@ public final class DecisionPipeline {
   private final LogStore logStore;
   private final RefusalSummaries summaries;
   private final Receipts receipts;
+  private final Ledger ledger;
+  private final Settlements settlements;
 
   public DecisionPipeline(
       Clock clock,
@@ -70,7 +77,9 @@ public final class DecisionPipeline {
       GroupCommitLog log,
       LogStore logStore,
       RefusalSummaries summaries,
-      Receipts receipts) {
+      Receipts receipts,
+      Ledger ledger,
+      Settlements settlements) {
     this.clock = clock;
     this.ids = ids;
     this.limits = limits;
@@ -83,6 +92,8 @@ public final class DecisionPipeline {
     this.logStore = logStore;
     this.summaries = summaries;
     this.receipts = receipts;
+    this.ledger = ledger;
+    this.settlements = settlements;
   }
 
   /** {@code POST /v1/decisions}: decide an action request and log the decision. */
@@ -108,8 +119,18 @@ public final class DecisionPipeline {
         }
       }
       Policy active = policy.get();
-      PolicyDecision d = active.evaluate(policyRequest(auth.agent(), action));
-      return logDecision(refusal, action, d, active.hash(), claim, digest);
+      PolicyRequest asked = policyRequest(auth.agent(), action, active, now);
+      PolicyDecision d = active.evaluate(asked);
+      boolean reserved = false;
+      if (d.effect() == Effect.ALLOW) {
+        Outcome budgets = reserveBudgets(refusal.decisionId, active, asked, action);
+        if (budgets instanceof Outcome.Refused r) {
+          d = overBudget(r);
+        } else {
+          reserved = !((Outcome.Reserved) budgets).charges().isEmpty();
+        }
+      }
+      return logDecision(refusal, action, d, active.hash(), claim, digest, reserved);
     } catch (RequestRejected r) {
       throw refusal.log(r);
     } catch (StoreException e) {
@@ -219,7 +240,9 @@ public final class DecisionPipeline {
     }
   }
 
-  private static PolicyRequest policyRequest(AgentRecord agent, ActionRequest a) {
+  private PolicyRequest policyRequest(
+      AgentRecord agent, ActionRequest a, Policy active, Instant now) {
+    Usage usage = rule -> ledger.used(rule, agent.id(), agent.tenant(), active.zone(), now);
     return new PolicyRequest(
         agent.id(),
         agent.tenant(),
@@ -229,8 +252,30 @@ public final class DecisionPipeline {
         a.labels(),
         a.classification(),
         a.json(),
-        java.time.Instant.now(),
-        dev.warden.policy.Usage.NONE); // TODO(issue 4): now and usage from the pipeline
+        now,
+        usage);
+  }
+
+  /** Reserves the request's amount on every budget and 1 on every quota that selects it. */
+  private Outcome reserveBudgets(
+      String decisionId, Policy active, PolicyRequest asked, ActionRequest a)
+      throws StoreException {
+    JsonNode amount = a.json().path("amount");
+    return ledger.reserve(
+        decisionId,
+        active.budgetsFor(asked),
+        asked.agentId(),
+        asked.tenant(),
+        amount.path("value").textValue(),
+        amount.path("currency").textValue(),
+        active.zone(),
+        asked.now());
+  }
+
+  /** An allow that a budget or quota refuses: a deny that says which and what is left. */
+  private static PolicyDecision overBudget(Outcome.Refused r) {
+    return new PolicyDecision(
+        Effect.DENY, List.of(new PolicyDecision.Reason(r.rule().id(), r.code(), r.message())));
   }
 
   private DecisionResponse logDecision(
@@ -239,7 +284,8 @@ public final class DecisionPipeline {
       PolicyDecision d,
       String policyHash,
       IdempotencyGuard.@Nullable Start claim,
-      byte[] digest)
+      byte[] digest,
+      boolean reserved)
       throws RequestRejected, StoreException {
     Authenticated auth = ctx.auth;
     String decision =
@@ -270,12 +316,36 @@ public final class DecisionPipeline {
                 ctx.decisionId,
                 ctx.now.plus(limits.idempotencyRetention()))
             : null;
-    long index =
-        log.append(new PendingEntry(entry, ctx.decisionId, auth.agent().id(), ctx.nonce, idem));
+    long index;
+    try {
+      index =
+          log.append(new PendingEntry(entry, ctx.decisionId, auth.agent().id(), ctx.nonce, idem));
+    } catch (RequestRejected | RuntimeException e) {
+      if (reserved) {
+        releaseQuietly(ctx.decisionId);
+      }
+      throw e;
+    }
     ctx.nonce = null; // durable now
+    if (reserved) {
+      // The allow is durable: with no adapter the receipt is the warrant, so the money is spent.
+      settlements.committed(ctx.decisionId);
+    }
     int status = DecisionView.status(decision);
     byte[] body = DecisionView.render(entry, index, receipts.receipt(entry, index));
     return new DecisionResponse(status, body, ctx.decisionId, false, java.util.Map.of());
+  }
+
+  /**
+   * Gives back the reservation of a decision that could not be logged. If this fails too, the
+   * reservation expires and {@link Ledger#settleExpired} releases it: the decision is in no log.
+   */
+  private void releaseQuietly(String decisionId) {
+    try {
+      ledger.release(decisionId);
+    } catch (StoreException | RuntimeException ignored) {
+      // Settled on expiry.
+    }
   }
 
   private DecisionResponse replayed(String decisionId) throws RequestRejected, StoreException {

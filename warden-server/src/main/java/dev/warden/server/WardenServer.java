@@ -1,6 +1,8 @@
 package dev.warden.server;
 
 import dev.warden.auth.AgentAuthenticator;
+import dev.warden.budget.Ledger;
+import dev.warden.budget.Settlements;
 import dev.warden.crypto.Ed25519KeyPair;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
@@ -34,9 +36,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +45,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class WardenServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WardenServer.class);
+
+  /**
+   * How long a budget reservation waits for its decision to reach the log before housekeeping
+   * settles it against the log: far longer than any group commit takes.
+   */
+  private static final java.time.Duration RESERVATION_HOLD = java.time.Duration.ofMinutes(5);
+
   private static final String INSECURE_WARNING =
       "operator authentication is DISABLED (--insecure-no-operator-auth): anyone who can reach"
           + " this port can register agents and issue tokens. Development only.";
@@ -54,8 +60,7 @@ public final class WardenServer implements AutoCloseable {
   private final Store store;
   private final GroupCommitLog commitLog;
   private final Javalin http;
-  private final ScheduledExecutorService housekeeping;
-  private final Runnable flushSummaries;
+  private final Housekeeping housekeeping;
   private final String url;
 
   private WardenServer(
@@ -63,15 +68,13 @@ public final class WardenServer implements AutoCloseable {
       Store store,
       GroupCommitLog commitLog,
       Javalin http,
-      ScheduledExecutorService housekeeping,
-      Runnable flushSummaries,
+      Housekeeping housekeeping,
       String url) {
     this.dataDir = dataDir;
     this.store = store;
     this.commitLog = commitLog;
     this.http = http;
     this.housekeeping = housekeeping;
-    this.flushSummaries = flushSummaries;
     this.url = url;
   }
 
@@ -107,7 +110,7 @@ public final class WardenServer implements AutoCloseable {
       throw new StartupException("cannot open the database: " + e.getMessage(), e);
     }
     GroupCommitLog commitLog = null;
-    ScheduledExecutorService hk = null;
+    Housekeeping hk = null;
     Javalin http = null;
     try {
       LogSigner logSigner = new LogSigner(cfg.origin(), dir.loadCheckpointKey());
@@ -137,6 +140,8 @@ public final class WardenServer implements AutoCloseable {
       String kid = Jwk.thumbprint(receiptKey.publicKey());
       Receipts receipts =
           new Receipts(store.log(), new ReceiptIssuer(receiptKey, kid, cfg.origin()));
+      Ledger ledger = new Ledger(store.usage(), clock, RESERVATION_HOLD);
+      Settlements settlements = new Settlements(ledger);
       DecisionPipeline pipeline =
           new DecisionPipeline(
               clock,
@@ -150,7 +155,9 @@ public final class WardenServer implements AutoCloseable {
               commitLog,
               store.log(),
               summaries,
-              receipts);
+              receipts,
+              ledger,
+              settlements);
       OperatorTokens operators =
           new OperatorTokens(store.tokens(), clock, cfg.flags().insecureNoOperatorAuth());
       HttpServerFactory.Apis apis =
@@ -171,13 +178,15 @@ public final class WardenServer implements AutoCloseable {
       http.start();
 
       hk =
-          Executors.newSingleThreadScheduledExecutor(
-              Thread.ofPlatform().name("warden-housekeeping").daemon().factory());
-      final GroupCommitLog cl = commitLog;
-      long every = limits.refusalSummaryInterval().toMillis();
-      hk.scheduleAtFixedRate(
-          () -> summaries.flush(entries, cl), every, every, TimeUnit.MILLISECONDS);
-      hk.scheduleAtFixedRate(() -> purge(store, clock), 1, 1, TimeUnit.MINUTES);
+          Housekeeping.start(
+              store,
+              clock,
+              entries,
+              commitLog,
+              summaries,
+              limits.refusalSummaryInterval(),
+              ledger,
+              settlements);
 
       String host =
           cfg.host().equals("0.0.0.0") || cfg.host().equals("::") ? "127.0.0.1" : cfg.host();
@@ -187,9 +196,7 @@ public final class WardenServer implements AutoCloseable {
               + (host.contains(":") ? "[" + host + "]" : host)
               + ":"
               + http.port();
-      WardenServer server =
-          new WardenServer(
-              dir, store, commitLog, http, hk, () -> summaries.flush(entries, cl), url);
+      WardenServer server = new WardenServer(dir, store, commitLog, http, hk, url);
       Files.writeString(dir.serverAddress(), server.url() + "\n");
       log.info("warden listening on {} (log size {})", server.url(), commitLog.head().size());
       return server;
@@ -203,7 +210,7 @@ public final class WardenServer implements AutoCloseable {
         http.stop();
       }
       if (hk != null) {
-        hk.shutdownNow();
+        hk.close();
       }
       if (commitLog != null) {
         commitLog.close();
@@ -231,14 +238,6 @@ public final class WardenServer implements AutoCloseable {
     }
   }
 
-  private static void purge(Store store, Clock clock) {
-    try {
-      store.log().purgeExpired(clock.instant());
-    } catch (StoreException e) {
-      log.warn("purging expired nonces failed: {}", e.getMessage());
-    }
-  }
-
   public int port() {
     return http.port();
   }
@@ -261,8 +260,7 @@ public final class WardenServer implements AutoCloseable {
   @Override
   public void close() {
     http.stop();
-    housekeeping.shutdownNow();
-    flushSummaries.run();
+    housekeeping.close();
     commitLog.close();
     store.close();
     try {

@@ -1,0 +1,129 @@
+package dev.warden.server;
+
+import dev.warden.budget.Ledger;
+import dev.warden.budget.Settlements;
+import dev.warden.log.Entries;
+import dev.warden.log.GroupCommitLog;
+import dev.warden.log.RefusalSummaries;
+import dev.warden.pipeline.DecisionView;
+import dev.warden.store.DecisionRef;
+import dev.warden.store.Store;
+import dev.warden.store.StoreException;
+import dev.warden.store.StoredEntry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's background work, on one thread: refusal summaries into the log, budget commits,
+ * settling expired reservations against the log, and purging what has expired. Each task logs its
+ * failure and runs again at its next turn; none of them can make a decision wrong, only late.
+ */
+final class Housekeeping implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
+
+  private final ScheduledExecutorService executor;
+  private final Runnable flushSummaries;
+  private final Runnable flushSettlements;
+
+  private Housekeeping(
+      ScheduledExecutorService executor, Runnable flushSummaries, Runnable flushSettlements) {
+    this.executor = executor;
+    this.flushSummaries = flushSummaries;
+    this.flushSettlements = flushSettlements;
+  }
+
+  static Housekeeping start(
+      Store store,
+      Clock clock,
+      Entries entries,
+      GroupCommitLog commitLog,
+      RefusalSummaries summaries,
+      Duration summaryInterval,
+      Ledger ledger,
+      Settlements settlements) {
+    ScheduledExecutorService ex =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("warden-housekeeping").daemon().factory());
+    Runnable flushSummaries = () -> summaries.flush(entries, commitLog);
+    Runnable flushSettlements = () -> run("committing budget reservations", settlements::flush);
+    long every = summaryInterval.toMillis();
+    ex.scheduleAtFixedRate(flushSummaries, every, every, TimeUnit.MILLISECONDS);
+    ex.scheduleWithFixedDelay(flushSettlements, 200, 200, TimeUnit.MILLISECONDS);
+    ex.scheduleWithFixedDelay(
+        () ->
+            run(
+                "settling expired budget reservations",
+                () -> ledger.settleExpired(clock.instant(), id -> allowed(store, id))),
+        5,
+        30,
+        TimeUnit.SECONDS);
+    ex.scheduleWithFixedDelay(
+        () -> {
+          run("purging expired nonces", () -> store.log().purgeExpired(clock.instant()));
+          run("purging ended budget windows", () -> ledger.purge(clock.instant()));
+        },
+        1,
+        1,
+        TimeUnit.MINUTES);
+    return new Housekeeping(ex, flushSummaries, flushSettlements);
+  }
+
+  /**
+   * Whether {@code decisionId} is an allow durable in the log. A store failure is thrown (as {@link
+   * UncheckedStoreException}) rather than answered: "no" would release money an action may have
+   * spent.
+   */
+  private static boolean allowed(Store store, String decisionId) {
+    try {
+      Optional<DecisionRef> ref = store.log().findDecision(decisionId);
+      if (ref.isEmpty()) {
+        return false;
+      }
+      List<StoredEntry> e = store.log().read(ref.get().index(), ref.get().index() + 1);
+      return !e.isEmpty() && DecisionView.decisionOf(e.get(0).entry()).equals("allow");
+    } catch (StoreException e) {
+      throw new UncheckedStoreException(e);
+    }
+  }
+
+  private static final class UncheckedStoreException extends RuntimeException {
+    UncheckedStoreException(StoreException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Task {
+    void run() throws StoreException;
+  }
+
+  private static void run(String what, Task task) {
+    try {
+      task.run();
+    } catch (StoreException | UncheckedStoreException e) {
+      log.warn("{} failed, will retry: {}", what, e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("{} failed, will retry", what, e);
+    }
+  }
+
+  /** Stops the schedule and does the last summaries and commits now. */
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    flushSummaries.run();
+    flushSettlements.run();
+  }
+}

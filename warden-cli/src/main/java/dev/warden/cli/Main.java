@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       ProofCommand.class,
       AuditCommand.class,
+      PolicyCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeOnInvalidInput = 2,

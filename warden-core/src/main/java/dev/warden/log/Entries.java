@@ -37,6 +37,9 @@ public final class Entries {
   /** One reason of a decision or refusal. {@code rule} is absent for refusals. */
   public record Reason(@Nullable String rule, String code, String message) {}
 
+  /** A rule whose match and condition held for a decision, whether or not its effect won. */
+  public record Matched(String rule, String effect) {}
+
   /** The facts of an authenticated, valid action request that every entry about it records. */
   public record Subject(
       String decisionId,
@@ -50,11 +53,20 @@ public final class Entries {
 
   /** A policy decision: {@code decision} is {@code allow}, {@code deny} or {@code pending}. */
   public byte[] decision(
-      Instant ts, Subject s, String decision, List<Reason> reasons, String policyHash) {
+      Instant ts,
+      Subject s,
+      String decision,
+      List<Reason> reasons,
+      List<Matched> matched,
+      String policyHash) {
     ObjectNode e = common(EntryKind.DECISION, ts);
     subject(e, s);
     e.put("decision", decision);
     e.set("reasons", reasons(reasons));
+    ArrayNode m = e.putArray("matched");
+    for (Matched r : matched) {
+      m.addObject().put("rule", r.rule()).put("effect", r.effect());
+    }
     e.put("policy_hash", policyHash);
     return Canonical.bytes(e);
   }

@@ -125,7 +125,7 @@ public final class DecisionPipeline {
       if (d.effect() == Effect.ALLOW) {
         Outcome budgets = reserveBudgets(refusal.decisionId, active, asked, action);
         if (budgets instanceof Outcome.Refused r) {
-          d = overBudget(r);
+          d = overBudget(d, r);
         } else {
           reserved = !((Outcome.Reserved) budgets).charges().isEmpty();
         }
@@ -273,9 +273,11 @@ public final class DecisionPipeline {
   }
 
   /** An allow that a budget or quota refuses: a deny that says which and what is left. */
-  private static PolicyDecision overBudget(Outcome.Refused r) {
+  private static PolicyDecision overBudget(PolicyDecision allowed, Outcome.Refused r) {
     return new PolicyDecision(
-        Effect.DENY, List.of(new PolicyDecision.Reason(r.rule().id(), r.code(), r.message())));
+        Effect.DENY,
+        List.of(new PolicyDecision.Reason(r.rule().id(), r.code(), r.message())),
+        allowed.matched());
   }
 
   private DecisionResponse logDecision(
@@ -306,7 +308,11 @@ public final class DecisionPipeline {
             action.resource(),
             Digests.prefixed(digest),
             action.json());
-    byte[] entry = entries.decision(ctx.now, s, decision, reasons, policyHash);
+    List<Entries.Matched> matched =
+        d.matched().stream()
+            .map(m -> new Entries.Matched(m.rule(), m.effect().wireName()))
+            .toList();
+    byte[] entry = entries.decision(ctx.now, s, decision, reasons, matched, policyHash);
     IdempotencyRecord idem =
         claim instanceof IdempotencyGuard.Start.Fresh f
             ? new IdempotencyRecord(

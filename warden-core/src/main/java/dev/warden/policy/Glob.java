@@ -99,6 +99,55 @@ public final class Glob {
     return literalPrefix;
   }
 
+  /**
+   * True if every string {@code other} matches, this glob matches too; false when that cannot be
+   * shown simply (so false does not prove the opposite). Sound by cases: {@code *} covers all; a
+   * glob covers itself; a wildcard-free glob is covered by whatever matches it; {@code p*} covers a
+   * glob whose literal prefix starts with {@code p}; {@code *s} covers a glob whose literal suffix
+   * ends with {@code s}.
+   */
+  boolean covers(Glob other) {
+    if (kind == Kind.ANY || pattern.equals(other.pattern)) {
+      return true;
+    }
+    if (other.kind == Kind.EXACT) {
+      return matches(other.pattern);
+    }
+    if (kind == Kind.PREFIX) {
+      return other.literalPrefix.startsWith(literalPrefix);
+    }
+    if (pattern.charAt(0) == '*' && firstWildcard(pattern.substring(1)) < 0) {
+      return other.literalSuffix().endsWith(pattern.substring(1));
+    }
+    return false;
+  }
+
+  /**
+   * True if no string matches both this glob and {@code other}; false when that cannot be shown
+   * simply. Every string a glob matches starts with its literal prefix and ends with its literal
+   * suffix, so globs whose prefixes (or suffixes) are not prefixes (suffixes) of one another are
+   * disjoint; a wildcard-free glob is decided exactly.
+   */
+  boolean disjoint(Glob other) {
+    if (kind == Kind.EXACT) {
+      return !other.matches(pattern);
+    }
+    if (other.kind == Kind.EXACT) {
+      return !matches(other.pattern);
+    }
+    String p1 = literalPrefix;
+    String p2 = other.literalPrefix;
+    String s1 = literalSuffix();
+    String s2 = other.literalSuffix();
+    return !(p1.startsWith(p2) || p2.startsWith(p1)) || !(s1.endsWith(s2) || s2.endsWith(s1));
+  }
+
+  /** The literal text after the last wildcard; the whole pattern if it has none. */
+  String literalSuffix() {
+    int last = Math.max(pattern.lastIndexOf('*'), pattern.lastIndexOf('?'));
+    return pattern.substring(last + 1);
+  }
+
   /** True if {@code input} as a whole matches this glob. */
   public boolean matches(String input) {
     return switch (kind) {

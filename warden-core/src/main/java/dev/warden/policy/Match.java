@@ -2,6 +2,8 @@ package dev.warden.policy;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When a rule applies. Every part must hold; within a list, one matching glob is enough.
@@ -47,6 +49,37 @@ public record Match(
       }
     }
     return true;
+  }
+
+  /**
+   * The first part of this match that {@code request} fails, in the order action, resource, agents,
+   * tenants, labels; null if the match holds.
+   */
+  PolicyTrace.@Nullable Mismatch mismatch(PolicyRequest request) {
+    if (!any(actions, request.action())) {
+      return mismatch("action", request.action(), actions);
+    }
+    if (!any(resources, request.resource())) {
+      return mismatch("resource", request.resource(), resources);
+    }
+    if (!agents.isEmpty() && !any(agents, request.agentId())) {
+      return mismatch("agents", request.agentId(), agents);
+    }
+    if (!tenants.isEmpty() && !any(tenants, request.tenant())) {
+      return mismatch("tenants", request.tenant(), tenants);
+    }
+    for (Map.Entry<String, Glob> label : new TreeMap<>(labels).entrySet()) {
+      String value = request.labels().get(label.getKey());
+      if (value == null || !label.getValue().matches(value)) {
+        return mismatch("labels." + label.getKey(), value, List.of(label.getValue()));
+      }
+    }
+    return null;
+  }
+
+  private static PolicyTrace.Mismatch mismatch(
+      String part, @Nullable String value, List<Glob> globs) {
+    return new PolicyTrace.Mismatch(part, value, globs.stream().map(Glob::pattern).toList());
   }
 
   private static boolean any(List<Glob> globs, String value) {

@@ -9,7 +9,10 @@ import java.util.List;
  */
 public interface Policy {
 
-  /** Decides {@code request}. Deny overrides escalate overrides allow; no match is the default. */
+  /**
+   * Decides {@code request}. Deny overrides escalate overrides allow; no match is the default; a
+   * rule condition that cannot be evaluated is a deny with {@code policy.evaluation_error}.
+   */
   PolicyDecision evaluate(PolicyRequest request);
 
   /**

@@ -3,8 +3,9 @@ package dev.warden.policy;
 import java.util.OptionalInt;
 
 /**
- * A policy document was refused. The message names the line (for YAML) and the field (a JSON
- * Pointer into the document) and says what is wrong; a refused policy is never activated.
+ * A policy document (or a CASES document of expected decisions, {@link PolicyCases}) was refused.
+ * The message names the line (for YAML) and the field (a JSON Pointer into the document) and says
+ * what is wrong; a refused policy is never activated.
  */
 public final class PolicyException extends Exception {
 
@@ -18,7 +19,12 @@ public final class PolicyException extends Exception {
      */
     UNSUPPORTED_YAML,
     /** Not a policy: a missing, unknown or wrongly typed field, a bad glob, a duplicate rule id. */
-    SCHEMA
+    SCHEMA,
+    /**
+     * A rule's {@code when} condition is not a valid CEL expression: it does not parse, does not
+     * type-check as a bool, selects a field its variable does not have, or names an unknown budget.
+     */
+    CEL
   }
 
   private final Reason reason;

@@ -20,10 +20,12 @@ import java.util.Map;
  * Reads policy documents. YAML is the usual form; a document whose first non-whitespace character
  * is <code>{</code> is read as strict JSON ({@link StrictJson}), so JSON means exactly JSON. Both
  * become the same JSON tree, whose RFC 8785 canonical form is hashed for {@link Policy#hash()}.
+ * Every field:
  *
  * <pre>{@code
  * version: 1                     # required, must be 1
  * default: deny                  # deny (when left out) or escalate; never allow
+ * timezone: Europe/Berlin        # IANA zone of calendar windows; default UTC; no fixed offsets
  * rules:
  *   - id: allow-small-payments   # required, unique, ^[a-z0-9][a-z0-9._-]{0,63}$
  *     effect: allow              # allow | deny | escalate
@@ -33,11 +35,29 @@ import java.util.Map;
  *       agents: ["agent-1"]      # list of agent id globs; default any
  *       tenants: ["acme"]        # list of tenant globs; default any
  *       labels: {env: prod}      # each request label must match its glob
+ *     when: >-                   # optional CEL condition, at most 4,096 characters
+ *       request.amount != null && request.amount.currency == "EUR"
+ *       && usage.budget["eu-spend"] < 40000 && now.getHours("Europe/Berlin") >= 8
  *     reason: "small payments are fine"
  *     approvers: ["ops"]         # escalate only; default any approver
  *     min_approvals: 1           # escalate only; default 1
  *     ttl: 15m                   # escalate only; s, m, h or d; default 15m
+ * budgets:                       # spend caps; ids unique among budgets and quotas
+ *   - id: eu-spend
+ *     scope: tenant              # agent | tenant
+ *     match: {action: "payments.*"}   # as a rule's match
+ *     window: month              # request | hour | day | month, calendar-aligned in timezone
+ *     limit: "500.00"            # a decimal string, kept in minor units of the currency
+ *     currency: EUR
+ * quotas:                        # count caps
+ *   - {id: mails, scope: agent, match: {action: email.send}, window: day, limit: 100}
+ * limits:                        # token buckets; ids unique among limits
+ *   - {id: burst, scope: agent, capacity: 20, refill: 10/s}   # agent | tenant | operator; N/s|m|h
  * }</pre>
+ *
+ * <p>Conditions are CEL ({@link CelConditions} lists the variables); each is parsed, type-checked
+ * and checked for unknown field names at load, so a policy with a broken condition is refused with
+ * its line and column rather than failing at decision time.
  */
 public final class PolicyLoader {
 
@@ -57,9 +77,28 @@ public final class PolicyLoader {
    * Parses, checks and compiles a policy document.
    *
    * @throws PolicyException naming the line (YAML) or field and the problem, for a document that is
-   *     not well-formed, uses YAML without a plain JSON meaning, or does not fit the schema
+   *     not well-formed, uses YAML without a plain JSON meaning, does not fit the schema, or has a
+   *     condition that is not valid CEL (with its column)
    */
   public static RulePolicy load(String text) throws PolicyException {
+    return load(text, parse(text));
+  }
+
+  /** A document as a JSON tree, with the line of every node (none for JSON). */
+  record Document(JsonNode root, Map<String, Integer> lines) {}
+
+  /** {@link #load} of a document already read by {@link #parse}. */
+  static RulePolicy load(String text, Document document) throws PolicyException {
+    PolicySchema.Parsed parsed = PolicySchema.read(document.root(), document.lines());
+    return new RulePolicy(text, hash(document.root()), parsed);
+  }
+
+  /**
+   * Reads {@code text} as a YAML or JSON tree, without checking it is a policy.
+   *
+   * @throws PolicyException if it is too long, not well-formed, or uses unsupported YAML
+   */
+  static Document parse(String text) throws PolicyException {
     if (text.length() > MAX_TEXT_CHARS) {
       throw new PolicyException(
           Reason.SYNTAX,
@@ -67,18 +106,11 @@ public final class PolicyLoader {
           0,
           "the policy has " + text.length() + " characters; at most " + MAX_TEXT_CHARS);
     }
-    JsonNode root;
-    Map<String, Integer> lines;
     if (text.stripLeading().startsWith("{")) {
-      root = json(text);
-      lines = Map.of();
-    } else {
-      YamlTree.Result yaml = YamlTree.read(text);
-      root = yaml.root();
-      lines = yaml.lines();
+      return new Document(json(text), Map.of());
     }
-    PolicySchema.Parsed parsed = PolicySchema.read(root, lines);
-    return new RulePolicy(text, hash(root), parsed.defaultEffect(), parsed.rules());
+    YamlTree.Result yaml = YamlTree.read(text);
+    return new Document(yaml.root(), yaml.lines());
   }
 
   private static JsonNode json(String text) throws PolicyException {

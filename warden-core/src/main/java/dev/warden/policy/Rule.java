@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  * @param id unique within the policy, {@code ^[a-z0-9][a-z0-9._-]{0,63}$}, not {@code default}
  * @param effect what the rule decides when it matches
  * @param match when it matches
+ * @param when the rule's CEL condition as written, which must also hold; null when absent
  * @param reason the document's {@code reason} text, copied into decisions; null when absent
  * @param escalation approval settings; present exactly when {@code effect} is escalate
  */
@@ -17,6 +18,7 @@ public record Rule(
     String id,
     Effect effect,
     Match match,
+    @Nullable String when,
     @Nullable String reason,
     @Nullable Escalation escalation) {
 

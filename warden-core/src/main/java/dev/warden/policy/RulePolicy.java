@@ -1,77 +1,87 @@
 package dev.warden.policy;
 
+import dev.warden.policy.PolicyDecision.Matched;
 import dev.warden.policy.PolicyDecision.Reason;
+import dev.warden.policy.PolicyTrace.ConditionResult;
+import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The first policy engine: rules with glob matches, compiled at load, built by {@link
- * PolicyLoader#load}. Immutable and thread-safe.
+ * The policy engine: rules with glob matches and optional CEL conditions, compiled at load, built
+ * by {@link PolicyLoader#load}. Immutable and thread-safe.
  *
- * <p>Evaluation collects every rule whose match holds; the strongest effect among them wins (deny
- * over escalate over allow) and the decision lists every matched rule with that effect, in document
- * order. With no match the decision is the default effect with reason {@code policy.no_match}.
+ * <p>A rule applies when its match holds and its condition, if any, evaluates to true. Evaluation
+ * takes the rules whose match holds in document order and evaluates their conditions; the strongest
+ * effect among the rules that apply wins (deny over escalate over allow), and the decision lists
+ * the rules with that effect as reasons and every rule that applied as {@code matched}. With none,
+ * the decision is the default effect with reason {@code policy.no_match}. The first condition that
+ * cannot be evaluated ends evaluation with a deny, reason {@code policy.evaluation_error} (fail
+ * closed), logged at WARN.
  *
- * <p>Rules are indexed by the literal prefix of their action globs (the text before the first
- * wildcard). An action can only match a glob whose prefix is a prefix of the action, so evaluation
- * looks up the action's prefixes of the lengths that occur in the index and tests only those rules.
+ * <p>Rules and budgets are indexed by the literal prefix of their action globs ({@link
+ * ActionIndex}), so a decision tests only the rules that could match the action. Rules without a
+ * condition cost what they cost without CEL; the condition variables are built only when a rule
+ * with a condition matches.
  */
 public final class RulePolicy implements Policy {
 
-  private static final int[] NO_RULES = {};
+  private static final Logger LOG = LoggerFactory.getLogger(RulePolicy.class);
 
   private final String text;
   private final String hash;
   private final Effect defaultEffect;
+  private final ZoneId zone;
   private final List<Rule> rules;
+  private final @Nullable Condition[] conditions;
   private final Reason[] reasons;
+  private final Matched[] applied;
   private final Map<String, Integer> byId;
   private final PolicyDecision noMatch;
+  private final ActionIndex ruleIndex;
+  private final List<BudgetRule> budgets;
+  private final ActionIndex budgetIndex;
+  private final List<RateLimitRule> limits;
 
-  /** Literal action prefix to the indexes of the rules with an action glob of that prefix. */
-  private final Map<String, int[]> byPrefix;
-
-  /** The distinct lengths of the keys of {@link #byPrefix}, ascending. */
-  private final int[] prefixLengths;
-
-  RulePolicy(String text, String hash, Effect defaultEffect, List<Rule> rules) {
-    if (defaultEffect == Effect.ALLOW) {
+  RulePolicy(String text, String hash, PolicySchema.Parsed parsed) {
+    if (parsed.defaultEffect() == Effect.ALLOW) {
       throw new IllegalArgumentException("a policy's default effect is never allow");
     }
     this.text = text;
     this.hash = hash;
-    this.defaultEffect = defaultEffect;
-    this.rules = List.copyOf(rules);
-    this.reasons = new Reason[this.rules.size()];
+    this.defaultEffect = parsed.defaultEffect();
+    this.zone = parsed.zone();
+    this.rules = List.copyOf(parsed.rules());
+    if (parsed.conditions().size() != rules.size()) {
+      throw new IllegalArgumentException("one condition slot per rule");
+    }
+    this.conditions = parsed.conditions().toArray(new Condition[0]);
+    this.reasons = new Reason[rules.size()];
+    this.applied = new Matched[rules.size()];
     this.byId = new HashMap<>();
-    Map<String, List<Integer>> index = new HashMap<>();
-    for (int i = 0; i < this.rules.size(); i++) {
-      Rule rule = this.rules.get(i);
+    List<Match> matches = new ArrayList<>(rules.size());
+    for (int i = 0; i < rules.size(); i++) {
+      Rule rule = rules.get(i);
       reasons[i] = rule.decisionReason();
+      applied[i] = new Matched(rule.id(), rule.effect());
       if (byId.putIfAbsent(rule.id(), i) != null) {
         throw new IllegalArgumentException("duplicate rule id " + rule.id());
       }
-      for (Glob action : rule.match().actions()) {
-        List<Integer> ids = index.computeIfAbsent(action.literalPrefix(), k -> new ArrayList<>());
-        // A rule with two globs of the same prefix is listed once.
-        if (ids.isEmpty() || ids.get(ids.size() - 1) != i) {
-          ids.add(i);
-        }
+      if ((rule.when() == null) != (conditions[i] == null)) {
+        throw new IllegalArgumentException("rule " + rule.id() + ": condition and when disagree");
       }
+      matches.add(rule.match());
     }
-    this.byPrefix = new HashMap<>();
-    TreeSet<Integer> lengths = new TreeSet<>();
-    index.forEach(
-        (prefix, ids) -> {
-          byPrefix.put(prefix, ids.stream().mapToInt(Integer::intValue).toArray());
-          lengths.add(prefix.length());
-        });
-    this.prefixLengths = lengths.stream().mapToInt(Integer::intValue).toArray();
+    this.ruleIndex = new ActionIndex(matches);
+    this.budgets = List.copyOf(parsed.budgets());
+    this.budgetIndex = new ActionIndex(budgets.stream().map(BudgetRule::match).toList());
+    this.limits = List.copyOf(parsed.limits());
     this.noMatch =
         new PolicyDecision(
             defaultEffect,
@@ -79,56 +89,131 @@ public final class RulePolicy implements Policy {
                 new Reason(
                     PolicyDecision.DEFAULT_RULE,
                     PolicyDecision.NO_MATCH,
-                    "no rule matched; default is " + defaultEffect.wireName())));
+                    "no rule matched; default is " + defaultEffect.wireName())),
+            List.of());
   }
 
   @Override
   public PolicyDecision evaluate(PolicyRequest request) {
-    String action = request.action();
-    int[] matched = NO_RULES;
+    int[] hits = ruleIndex.matching(request);
+    Activation activation = null;
     int count = 0;
-    Effect winner = null;
-    for (int length : prefixLengths) {
-      if (length > action.length()) {
-        break;
-      }
-      int[] candidates = byPrefix.get(action.substring(0, length));
-      if (candidates == null) {
-        continue;
-      }
-      for (int i : candidates) {
-        Rule rule = rules.get(i);
-        // A rule weaker than the current winner can neither win nor be part of the explanation.
-        if (winner != null && winner.overrides(rule.effect())) {
-          continue;
+    for (int k = 0; k < hits.length; k++) {
+      int i = hits[k];
+      Condition condition = conditions[i];
+      if (condition != null) {
+        if (activation == null) {
+          activation = new Activation(request);
         }
-        if (rule.match().matches(request)) {
-          if (count == matched.length) {
-            matched = Arrays.copyOf(matched, Math.max(4, count * 2));
+        try {
+          if (!condition.test(activation)) {
+            continue;
           }
-          matched[count++] = i;
-          if (winner == null || rule.effect().overrides(winner)) {
-            winner = rule.effect();
+        } catch (ConditionFailed e) {
+          LOG.warn(
+              "policy {}: rule {} denies: its condition could not be evaluated: {}",
+              hash,
+              rules.get(i).id(),
+              e.getMessage());
+          return failed(i, e.getMessage(), hits, count);
+        }
+      }
+      hits[count++] = i; // hits is this call's own array: reuse it for the rules that apply
+    }
+    return decide(hits, count);
+  }
+
+  /**
+   * Explains a decision rule by rule. Slower than {@link #evaluate}: it tests every rule (no index)
+   * and evaluates every condition whose match holds, even after one fails; its decision is the one
+   * {@link #evaluate} makes.
+   */
+  public PolicyTrace explain(PolicyRequest request) {
+    Activation activation = new Activation(request);
+    List<PolicyTrace.RuleTrace> traces = new ArrayList<>(rules.size());
+    int[] apply = new int[rules.size()];
+    int count = 0;
+    int failedRule = -1;
+    String failure = "";
+    for (int i = 0; i < rules.size(); i++) {
+      Rule rule = rules.get(i);
+      PolicyTrace.Mismatch mismatch = rule.match().mismatch(request);
+      ConditionResult result;
+      if (conditions[i] == null) {
+        result = new ConditionResult.None();
+      } else if (mismatch != null) {
+        result = new ConditionResult.NotEvaluated();
+      } else {
+        try {
+          result =
+              conditions[i].test(activation)
+                  ? new ConditionResult.Held()
+                  : new ConditionResult.NotHeld();
+        } catch (ConditionFailed e) {
+          result = new ConditionResult.Failed(e.getMessage());
+          if (failedRule < 0) {
+            failedRule = i;
+            failure = e.getMessage();
           }
         }
+      }
+      PolicyTrace.RuleTrace trace =
+          new PolicyTrace.RuleTrace(rule.id(), rule.effect(), mismatch, result);
+      traces.add(trace);
+      if (trace.applies() && failedRule < 0) {
+        apply[count++] = i;
       }
     }
-    if (winner == null) {
+    PolicyDecision decision =
+        failedRule >= 0 ? failed(failedRule, failure, apply, count) : decide(apply, count);
+    List<BudgetRule> selected = new ArrayList<>();
+    for (BudgetRule b : budgets) {
+      if (b.match().matches(request)) {
+        selected.add(b);
+      }
+    }
+    return new PolicyTrace(traces, selected, decision);
+  }
+
+  /** The decision when the rules {@code apply[0..count)} (ascending) apply. */
+  private PolicyDecision decide(int[] apply, int count) {
+    if (count == 0) {
       return noMatch;
     }
-    // Candidates come prefix by prefix, so restore document order; a rule reached through two
-    // prefixes appears twice.
-    Arrays.sort(matched, 0, count);
+    Effect winner = rules.get(apply[0]).effect();
+    for (int k = 1; k < count; k++) {
+      Effect effect = rules.get(apply[k]).effect();
+      if (effect.overrides(winner)) {
+        winner = effect;
+      }
+    }
     List<Reason> explanation = new ArrayList<>(count);
-    int previous = -1;
+    List<Matched> matched = new ArrayList<>(count);
     for (int k = 0; k < count; k++) {
-      int i = matched[k];
-      if (i != previous && rules.get(i).effect() == winner) {
+      int i = apply[k];
+      if (rules.get(i).effect() == winner) {
         explanation.add(reasons[i]);
       }
-      previous = i;
+      matched.add(applied[i]);
     }
-    return new PolicyDecision(winner, explanation);
+    return new PolicyDecision(winner, explanation, matched);
+  }
+
+  /** The deny when rule {@code i}'s condition failed after the rules {@code apply[0..count)}. */
+  private PolicyDecision failed(int i, String error, int[] apply, int count) {
+    String id = rules.get(i).id();
+    List<Matched> matched = new ArrayList<>(count);
+    for (int k = 0; k < count; k++) {
+      matched.add(applied[apply[k]]);
+    }
+    return new PolicyDecision(
+        Effect.DENY,
+        List.of(
+            new Reason(
+                id,
+                PolicyDecision.EVALUATION_ERROR,
+                "the condition of rule " + id + " could not be evaluated: " + error)),
+        matched);
   }
 
   @Override
@@ -148,22 +233,30 @@ public final class RulePolicy implements Policy {
 
   @Override
   public List<BudgetRule> budgetsFor(PolicyRequest request) {
-    return List.of(); // TODO(issue 4): budgets section
+    int[] hits = budgetIndex.matching(request);
+    if (hits.length == 0) {
+      return List.of();
+    }
+    List<BudgetRule> selected = new ArrayList<>(hits.length);
+    for (int i : hits) {
+      selected.add(budgets.get(i));
+    }
+    return selected;
   }
 
   @Override
   public List<BudgetRule> budgets() {
-    return List.of();
+    return budgets;
   }
 
   @Override
   public List<RateLimitRule> rateLimits() {
-    return List.of();
+    return limits;
   }
 
   @Override
-  public java.time.ZoneId zone() {
-    return java.time.ZoneOffset.UTC;
+  public ZoneId zone() {
+    return zone;
   }
 
   /** The rules in document order. */
@@ -175,6 +268,11 @@ public final class RulePolicy implements Policy {
   public Optional<Rule> rule(String id) {
     Integer i = byId.get(id);
     return i == null ? Optional.empty() : Optional.of(rules.get(i));
+  }
+
+  /** The compiled condition of the rule at {@code index}; null for a rule without one. */
+  @Nullable Condition condition(int index) {
+    return conditions[index];
   }
 
   @Override

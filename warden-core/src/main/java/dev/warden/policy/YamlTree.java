@@ -83,7 +83,7 @@ final class YamlTree {
             Reason.UNSUPPORTED_YAML,
             "",
             line,
-            PolicySchema.where(line, "")
+            SchemaReader.where(line, "")
                 + ": only one YAML document is allowed; remove the second one");
       }
       return new Result(root, Map.copyOf(tree.lines));
@@ -118,7 +118,7 @@ final class YamlTree {
                 Reason.SCHEMA,
                 member,
                 line,
-                PolicySchema.where(line, member)
+                SchemaReader.where(line, member)
                     + ": duplicate key (first at line "
                     + lines.get(member)
                     + ")");
@@ -275,7 +275,7 @@ final class YamlTree {
   private PolicyException refuse(Reason reason, String pointer, String message) {
     int line = lines.getOrDefault(pointer, parser.currentTokenLocation().getLineNr());
     return new PolicyException(
-        reason, pointer, line, PolicySchema.where(line, pointer) + ": " + message);
+        reason, pointer, line, SchemaReader.where(line, pointer) + ": " + message);
   }
 
   private static PolicyException syntax(IOException e) {

@@ -35,6 +35,7 @@ class EntriesTest {
             subject(parse(REQUEST)),
             "allow",
             List.of(new Entries.Reason("r1", "policy.allow", "allowed by r1")),
+            List.of(new Entries.Matched("r0", "allow"), new Entries.Matched("r1", "allow")),
             "sha256:" + "ab".repeat(32));
 
     JsonNode n = assertCanonical(e);
@@ -53,6 +54,10 @@ class EntriesTest {
     assertThat(n.get("reasons"))
         .isEqualTo(
             parse("[{\"rule\":\"r1\",\"code\":\"policy.allow\",\"message\":\"allowed by r1\"}]"));
+    assertThat(n.get("matched"))
+        .isEqualTo(
+            parse(
+                "[{\"rule\":\"r0\",\"effect\":\"allow\"},{\"rule\":\"r1\",\"effect\":\"allow\"}]"));
     assertThat(n.get("policy_hash").asText()).isEqualTo("sha256:" + "ab".repeat(32));
     assertThat(n.get("params").get("to").asText()).isEqualTo(hmac("\"bob\""));
     assertThat(n.get("params").get("cents").asText()).isEqualTo(hmac("1250"));
@@ -73,6 +78,7 @@ class EntriesTest {
             "request_digest",
             "decision",
             "reasons",
+            "matched",
             "policy_hash",
             "params",
             "amount",
@@ -84,7 +90,7 @@ class EntriesTest {
   void decision_digestMode_paramsIsSha256OfCanonicalParams() throws Exception {
     byte[] e =
         new Entries(KEY, ParamsMode.DIGEST)
-            .decision(TS, subject(parse(REQUEST)), "deny", List.of(), "sha256:x");
+            .decision(TS, subject(parse(REQUEST)), "deny", List.of(), List.of(), "sha256:x");
     JsonNode n = assertCanonical(e);
     byte[] sha =
         java.security.MessageDigest.getInstance("SHA-256")
@@ -97,7 +103,7 @@ class EntriesTest {
   void decision_plainMode_paramsAsSent() throws Exception {
     byte[] e =
         new Entries(KEY, ParamsMode.PLAIN)
-            .decision(TS, subject(parse(REQUEST)), "pending", List.of(), "sha256:x");
+            .decision(TS, subject(parse(REQUEST)), "pending", List.of(), List.of(), "sha256:x");
     assertThat(assertCanonical(e).get("params"))
         .isEqualTo(parse("{\"to\":\"bob\",\"cents\":1250}"));
   }
@@ -107,7 +113,8 @@ class EntriesTest {
       throws Exception {
     JsonNode request = parse("{\"action\":\"a.b\",\"resource\":\"r\"}");
     byte[] e =
-        new Entries(KEY, ParamsMode.HMAC).decision(TS, subject(request), "deny", List.of(), "h");
+        new Entries(KEY, ParamsMode.HMAC)
+            .decision(TS, subject(request), "deny", List.of(), List.of(), "h");
     JsonNode n = assertCanonical(e);
     assertThat(fieldNames(n)).doesNotContain("params", "amount", "labels", "classification");
     assertThat(n.get("reasons").isArray()).isTrue();

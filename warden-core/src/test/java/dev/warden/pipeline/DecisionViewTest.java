@@ -87,6 +87,7 @@ class DecisionViewTest {
             request),
         decision,
         List.of(new Entries.Reason("r1", "policy.allow", "ok")),
+        List.of(new Entries.Matched("r1", "allow")),
         "sha256:ph");
   }
 

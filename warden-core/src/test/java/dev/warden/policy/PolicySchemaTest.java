@@ -70,7 +70,8 @@ class PolicySchemaTest {
             "version: 1\nrules: []\nrulez: []\n",
             "/rulez",
             3,
-            "line 3, /rulez: unknown field \"rulez\"; allowed: default, rules, version"),
+            "line 3, /rulez: unknown field \"rulez\"; allowed: budgets, default, limits,"
+                + " quotas, rules, timezone, version"),
         schema(
             "document-list",
             "- version: 1\n",
@@ -255,15 +256,7 @@ class PolicySchemaTest {
             "/rules/0/priority",
             6,
             "line 6, /rules/0/priority: unknown field \"priority\"; allowed: approvers, effect,"
-                + " id, match, min_approvals, reason, ttl"),
-        schema(
-            "rule-when",
-            "version: 1\nrules:\n  - id: r\n    effect: allow\n    match: {action: x}\n"
-                + "    when: request.amount < 10\n",
-            "/rules/0/when",
-            6,
-            "line 6, /rules/0/when: unknown field \"when\" (CEL conditions come with a later"
-                + " policy engine)"),
+                + " id, match, min_approvals, reason, ttl, when"),
         schema(
             "approvers-on-allow",
             "version: 1\nrules:\n  - id: r\n    effect: allow\n    match: {action: x}\n"

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.warden.policy.PolicyDecision.Matched;
 import dev.warden.policy.PolicyDecision.Reason;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,10 +80,12 @@ class RulePolicyPropertyTest {
 
   private static PolicyDecision reference(JsonNode document, PolicyRequest request) {
     Map<String, List<Reason>> matched = new HashMap<>();
+    List<Matched> all = new ArrayList<>();
     for (JsonNode rule : document.get("rules")) {
       if (matches(rule.get("match"), request)) {
         String effect = rule.get("effect").textValue();
         String id = rule.get("id").textValue();
+        all.add(new Matched(id, Effect.fromWireName(effect).orElseThrow()));
         String message =
             rule.has("reason") ? rule.get("reason").textValue() : "rule " + id + " matched";
         matched
@@ -92,14 +95,16 @@ class RulePolicyPropertyTest {
     }
     for (String effect : List.of("deny", "escalate", "allow")) {
       if (matched.containsKey(effect)) {
-        return new PolicyDecision(Effect.fromWireName(effect).orElseThrow(), matched.get(effect));
+        return new PolicyDecision(
+            Effect.fromWireName(effect).orElseThrow(), matched.get(effect), all);
       }
     }
     String fallback = document.has("default") ? document.get("default").textValue() : "deny";
     return new PolicyDecision(
         Effect.fromWireName(fallback).orElseThrow(),
         List.of(
-            new Reason("default", "policy.no_match", "no rule matched; default is " + fallback)));
+            new Reason("default", "policy.no_match", "no rule matched; default is " + fallback)),
+        List.of());
   }
 
   private static boolean matches(JsonNode match, PolicyRequest request) {

@@ -72,16 +72,33 @@ final class AdminClient {
   }
 
   Reply call(String method, String path, @Nullable JsonNode body) throws IOException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(base.resolve(path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + token);
+    HttpRequest.Builder b = request(path);
     if (body != null) {
       b.header("Content-Type", "application/json")
           .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
     } else {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     }
+    return send(b);
+  }
+
+  /** {@code PUT path} with a UTF-8 text body (a policy document). */
+  Reply putText(String path, String text) throws IOException {
+    return send(
+        request(path)
+            .header("Content-Type", "text/plain; charset=utf-8")
+            .PUT(
+                HttpRequest.BodyPublishers.ofString(
+                    text, java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(base.resolve(path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + token);
+  }
+
+  private Reply send(HttpRequest.Builder b) throws IOException {
     try {
       HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
       JsonNode parsed = r.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(r.body());

@@ -42,7 +42,12 @@ import picocli.CommandLine.Spec;
       "",
       "Exit 0 ok, 1 a check failed, 2 usage or I/O error."
     },
-    subcommands = {PolicyCommand.Check.class, PolicyCommand.Test.class, PolicyExplainCommand.class})
+    subcommands = {
+      PolicyCommand.Check.class,
+      PolicyCommand.Test.class,
+      PolicyExplainCommand.class,
+      PolicyActivateCommand.class
+    })
 final class PolicyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

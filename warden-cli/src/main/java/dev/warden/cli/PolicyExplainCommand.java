@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +39,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code warden policy explain --policy FILE --request REQ.json [--agent ID] [--tenant T] [--now
- * TS] [--json]}: prints {@link RulePolicy#explain} readably (or as JSON), the decision last.
+ * TS] [--json]}: prints {@link RulePolicy#explain} readably (or as JSON), the decision last. With
+ * {@code --decision ID} instead, it explains a logged decision with the policy that made it, read
+ * from the running server, and says whether the log's record is reproduced.
  */
 @Command(
     name = "explain",
@@ -53,28 +56,37 @@ import picocli.CommandLine.Spec;
           + " \"EUR\"}, \"labels\": {...}, \"classification\": \"internal\"}.",
       "Usage counters read 0 (no store is consulted).",
       "",
-      "Example: warden policy explain --policy policy.yaml --request req.json --agent bot-1"
+      "With --decision ID, explain a decision in the log instead: the server (found through"
+          + " --data-dir) returns its entry and the text of the policy whose hash it carries; the"
+          + " request is rebuilt from the entry and evaluated again, and the differences from"
+          + " the logged decision, if any, are listed.",
+      "",
+      "Examples:",
+      "  warden policy explain --policy policy.yaml --request req.json --agent bot-1"
           + " --tenant acme --now 2026-03-01T09:30:00Z",
-      "Exit 0 explained (whatever the decision), 2 usage or I/O error, or a refused policy."
+      "  warden policy explain --decision 01JF3Q7M2X5A9K8V6T4R3N2P1B --data-dir ./.warden",
+      "Exit 0 explained (and, with --decision, reproduced), 1 the decision is not reproduced or"
+          + " unknown, 2 usage or I/O error, or a refused policy."
     })
-final class PolicyExplainCommand implements Callable<Integer> {
+final class PolicyExplainCommand extends ServerOptions implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--policy",
-      required = true,
-      paramLabel = "FILE",
-      description = "The policy file.")
-  Path policyFile;
+  @Option(names = "--policy", paramLabel = "FILE", description = "The policy file.")
+  @Nullable Path policyFile;
 
   @Option(
       names = "--request",
-      required = true,
       paramLabel = "REQ.json",
       description = "The action request body (JSON).")
-  Path requestFile;
+  @Nullable Path requestFile;
+
+  @Option(
+      names = "--decision",
+      paramLabel = "ID",
+      description = "A logged decision to explain again (asks the running server).")
+  @Nullable String decision;
 
   @Option(
       names = "--agent",
@@ -109,6 +121,16 @@ final class PolicyExplainCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try {
+      if (decision != null) {
+        if (policyFile != null || requestFile != null) {
+          throw new PolicyCommand.Stop(2, "give --decision, or --policy and --request; not both");
+        }
+        return explainLogged(out);
+      }
+      if (policyFile == null || requestFile == null) {
+        throw new PolicyCommand.Stop(
+            2, "give --policy FILE and --request REQ.json (or --decision ID for a logged one)");
+      }
       RulePolicy policy;
       try {
         policy = PolicyLoader.load(PolicyCommand.read(policyFile, "policy"));
@@ -126,7 +148,7 @@ final class PolicyExplainCommand implements Callable<Integer> {
       if (json) {
         out.println(JSON.writeValueAsString(json(policy, request, trace)));
       } else {
-        print(out, policy, request, trace);
+        print(out, policy, policyFile.toString(), request, trace, "usage reads 0");
       }
       return 0;
     } catch (PolicyCommand.Stop e) {
@@ -136,6 +158,39 @@ final class PolicyExplainCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("warden: cannot write the explanation: " + e);
       return 2;
     }
+  }
+
+  private int explainLogged(PrintWriter out) throws PolicyCommand.Stop, IOException {
+    PastDecision past = PastDecision.fetch(client(), decision);
+    PolicyTrace trace = past.policy().explain(past.request());
+    List<String> differences = past.differences(trace.decision());
+    if (json) {
+      ObjectNode o = json(past.policy(), past.request(), trace);
+      o.put("decision_id", decision).put("log_index", past.index());
+      o.set("logged", past.entry());
+      differences.forEach(o.putArray("differences")::add);
+      past.caveats().forEach(o.putArray("caveats")::add);
+      out.println(JSON.writeValueAsString(o));
+    } else {
+      out.println("decision " + decision + " (log index " + past.index() + ")");
+      print(
+          out,
+          past.policy(),
+          "stored by the server",
+          past.request(),
+          trace,
+          "as logged at that time");
+      out.println();
+      out.println(
+          "logged: " + past.entry().path("decision").asText() + " " + past.entry().path("reasons"));
+      past.caveats().forEach(c -> out.println("note: " + c));
+      if (differences.isEmpty()) {
+        out.println("REPRODUCED: the policy gives the logged decision again");
+      } else {
+        differences.forEach(d -> out.println("DIFFERS: " + d));
+      }
+    }
+    return differences.isEmpty() ? 0 : 1;
   }
 
   private PolicyRequest request(String text) throws PolicyCommand.Stop {
@@ -208,12 +263,18 @@ final class PolicyExplainCommand implements Callable<Integer> {
     return labels;
   }
 
-  private void print(PrintWriter out, RulePolicy policy, PolicyRequest r, PolicyTrace trace) {
+  private static void print(
+      PrintWriter out,
+      RulePolicy policy,
+      String source,
+      PolicyRequest r,
+      PolicyTrace trace,
+      String usageNote) {
     out.println(
         "policy "
             + policy.hash()
             + " ("
-            + policyFile
+            + source
             + "), "
             + trace.rules().size()
             + " rules, default "
@@ -229,7 +290,8 @@ final class PolicyExplainCommand implements Callable<Integer> {
             + r.resource()
             + " at "
             + r.now()
-            + "; usage reads 0");
+            + "; "
+            + usageNote);
     out.println();
     for (PolicyTrace.RuleTrace rule : trace.rules()) {
       out.println(

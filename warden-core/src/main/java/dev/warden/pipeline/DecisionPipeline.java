@@ -26,6 +26,10 @@ import dev.warden.policy.Policy;
 import dev.warden.policy.PolicyDecision;
 import dev.warden.policy.PolicyRequest;
 import dev.warden.policy.Usage;
+import dev.warden.ratelimit.Decision;
+import dev.warden.ratelimit.RateLimitHeaders;
+import dev.warden.ratelimit.RateLimiter;
+import dev.warden.ratelimit.Subjects;
 import dev.warden.replay.ReplayGuard;
 import dev.warden.store.AgentRecord;
 import dev.warden.store.DecisionRef;
@@ -37,6 +41,7 @@ import dev.warden.store.StoredEntry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -64,6 +69,7 @@ public final class DecisionPipeline {
   private final Receipts receipts;
   private final Ledger ledger;
   private final Settlements settlements;
+  private final RateLimiter rateLimiter;
 
   public DecisionPipeline(
       Clock clock,
@@ -79,7 +85,8 @@ public final class DecisionPipeline {
       RefusalSummaries summaries,
       Receipts receipts,
       Ledger ledger,
-      Settlements settlements) {
+      Settlements settlements,
+      RateLimiter rateLimiter) {
     this.clock = clock;
     this.ids = ids;
     this.limits = limits;
@@ -94,6 +101,7 @@ public final class DecisionPipeline {
     this.receipts = receipts;
     this.ledger = ledger;
     this.settlements = settlements;
+    this.rateLimiter = rateLimiter;
   }
 
   /** {@code POST /v1/decisions}: decide an action request and log the decision. */
@@ -107,6 +115,8 @@ public final class DecisionPipeline {
       requireJson(req);
       verifyDigest(req);
       refusal.nonce = reserveNonce(auth);
+      Policy active = policy.get();
+      refusal.headers = limitRate(auth.agent(), active);
       JsonNode body = parseBody(req.body());
       byte[] digest = Digests.sha256(Canonical.bytes(body));
       refusal.requestDigest = Digests.prefixed(digest);
@@ -115,10 +125,9 @@ public final class DecisionPipeline {
       if (idemKey != null) {
         claim = idempotency.begin(auth.agent().id(), idempotency.parseKey(idemKey), digest, now);
         if (claim instanceof IdempotencyGuard.Start.Replay r) {
-          return replayed(r.decisionId());
+          return replayed(r.decisionId()).withHeaders(refusal.headers);
         }
       }
-      Policy active = policy.get();
       PolicyRequest asked = policyRequest(auth.agent(), action, active, now);
       PolicyDecision d = active.evaluate(asked);
       boolean reserved = false;
@@ -130,7 +139,8 @@ public final class DecisionPipeline {
           reserved = !((Outcome.Reserved) budgets).charges().isEmpty();
         }
       }
-      return logDecision(refusal, action, d, active.hash(), claim, digest, reserved);
+      return logDecision(refusal, action, d, active.hash(), claim, digest, reserved)
+          .withHeaders(refusal.headers);
     } catch (RequestRejected r) {
       throw refusal.log(r);
     } catch (StoreException e) {
@@ -226,6 +236,34 @@ public final class DecisionPipeline {
     Instant until = authenticator.freshUntil(auth.params());
     replay.reserve(auth.agent().id(), auth.params().nonce(), until);
     return new NonceRecord(auth.agent().id(), auth.params().nonce(), until);
+  }
+
+  /**
+   * Takes a token from the agent's and the tenant's buckets of the policy's {@code limits}, all or
+   * none, and returns the {@code RateLimit} headers of every answer from here on.
+   *
+   * @throws RequestRejected {@code limit.rate} with {@code Retry-After} when a bucket is empty
+   */
+  private Map<String, String> limitRate(AgentRecord agent, Policy active) throws RequestRejected {
+    if (active.rateLimits().isEmpty()) {
+      return Map.of();
+    }
+    Decision d =
+        rateLimiter.acquire(active.rateLimits(), Subjects.agent(agent.id(), agent.tenant()));
+    Map<String, String> headers = RateLimitHeaders.of(d);
+    if (d instanceof Decision.Limited limited) {
+      throw new RequestRejected(
+              ErrorCode.LIMIT_RATE,
+              "rate limit "
+                  + limited.rule().id()
+                  + " ("
+                  + limited.rule().scope().wireName()
+                  + ") is exhausted; retry in "
+                  + limited.retryAfterSeconds()
+                  + " s")
+          .withHeaders(headers);
+    }
+    return headers;
   }
 
   private JsonNode parseBody(byte[] body) throws RequestRejected {
@@ -388,6 +426,7 @@ public final class DecisionPipeline {
     final Instant now;
     @Nullable NonceRecord nonce;
     @Nullable String requestDigest;
+    Map<String, String> headers = Map.of();
 
     Refusal(Authenticated auth, String decisionId, Instant now) {
       this.auth = auth;
@@ -410,7 +449,7 @@ public final class DecisionPipeline {
               new Entries.Reason(null, r.code().code(), r.detail()));
       try {
         log.append(new PendingEntry(entry, decisionId, auth.agent().id(), nonce, null));
-        return r.withDecisionId(decisionId);
+        return r.withDecisionId(decisionId).withHeaders(headers);
       } catch (RequestRejected failed) {
         return failed;
       }

@@ -17,6 +17,8 @@ import dev.warden.pipeline.Receipts;
 import dev.warden.policy.Policy;
 import dev.warden.policy.PolicyException;
 import dev.warden.policy.PolicyLoader;
+import dev.warden.ratelimit.RateLimiter;
+import dev.warden.ratelimit.Ticker;
 import dev.warden.receipt.Jwk;
 import dev.warden.receipt.Jwks;
 import dev.warden.receipt.ReceiptIssuer;
@@ -142,6 +144,7 @@ public final class WardenServer implements AutoCloseable {
           new Receipts(store.log(), new ReceiptIssuer(receiptKey, kid, cfg.origin()));
       Ledger ledger = new Ledger(store.usage(), clock, RESERVATION_HOLD);
       Settlements settlements = new Settlements(ledger);
+      RateLimiter rateLimiter = new RateLimiter(Ticker.system());
       DecisionPipeline pipeline =
           new DecisionPipeline(
               clock,
@@ -157,9 +160,15 @@ public final class WardenServer implements AutoCloseable {
               summaries,
               receipts,
               ledger,
-              settlements);
+              settlements,
+              rateLimiter);
       OperatorTokens operators =
-          new OperatorTokens(store.tokens(), clock, cfg.flags().insecureNoOperatorAuth());
+          new OperatorTokens(
+              store.tokens(),
+              clock,
+              cfg.flags().insecureNoOperatorAuth(),
+              () -> activePolicy.get().rateLimits(),
+              rateLimiter);
       HttpServerFactory.Apis apis =
           new HttpServerFactory.Apis(
               new AgentApi(

@@ -3,6 +3,11 @@ package dev.warden.server.operator;
 import dev.warden.crypto.Digests;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
+import dev.warden.policy.RateLimitRule;
+import dev.warden.ratelimit.Decision;
+import dev.warden.ratelimit.RateLimitHeaders;
+import dev.warden.ratelimit.RateLimiter;
+import dev.warden.ratelimit.Subjects;
 import dev.warden.store.StoreException;
 import dev.warden.store.TokenRecord;
 import dev.warden.store.TokenStore;
@@ -13,8 +18,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -32,15 +39,26 @@ public final class OperatorTokens {
   private final TokenStore store;
   private final Clock clock;
   private final boolean disabled;
+  private final Supplier<List<RateLimitRule>> limits;
+  private final RateLimiter limiter;
 
   /**
    * @param disabled development only: accept operator requests without a token, recorded under
    *     {@link #INSECURE_SUBJECT}
+   * @param limits the active policy's token buckets; those of scope {@code operator} apply, one
+   *     bucket per token
    */
-  public OperatorTokens(TokenStore store, Clock clock, boolean disabled) {
+  public OperatorTokens(
+      TokenStore store,
+      Clock clock,
+      boolean disabled,
+      Supplier<List<RateLimitRule>> limits,
+      RateLimiter limiter) {
     this.store = store;
     this.clock = clock;
     this.disabled = disabled;
+    this.limits = limits;
+    this.limiter = limiter;
   }
 
   /** A new token: the secret (to show once) and the record to store. */
@@ -112,7 +130,27 @@ public final class OperatorTokens {
           ErrorCode.AUTH_INSUFFICIENT_SCOPE,
           "this operation needs a token with the " + scope + " scope");
     }
+    limitRate(t);
     return t;
+  }
+
+  /** Takes a token from this operator token's buckets; {@code limit.rate} when one is empty. */
+  private void limitRate(TokenRecord t) throws RequestRejected {
+    List<RateLimitRule> rules = limits.get();
+    if (rules.isEmpty()) {
+      return;
+    }
+    Decision d = limiter.acquire(rules, Subjects.operator(t.id()));
+    if (d instanceof Decision.Limited limited) {
+      throw new RequestRejected(
+              ErrorCode.LIMIT_RATE,
+              "rate limit "
+                  + limited.rule().id()
+                  + " for this operator token is exhausted; retry in "
+                  + limited.retryAfterSeconds()
+                  + " s")
+          .withHeaders(RateLimitHeaders.of(d));
+    }
   }
 
   private static RequestRejected bad() {

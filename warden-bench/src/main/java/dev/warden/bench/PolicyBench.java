@@ -38,6 +38,10 @@ public class PolicyBench {
   @Param({"1000", "100000"})
   public int rules;
 
+  /** Whether the allow rules that name one operation carry a CEL condition. */
+  @Param({"false", "true"})
+  public boolean conditions;
+
   private Policy policy;
   private PolicyRequest[] hits;
   private PolicyRequest[] misses;
@@ -45,7 +49,7 @@ public class PolicyBench {
 
   @Setup
   public void load() throws PolicyException {
-    PolicyCorpus corpus = new PolicyCorpus(rules, SEED);
+    PolicyCorpus corpus = new PolicyCorpus(rules, SEED, conditions);
     policy = PolicyLoader.load(corpus.yaml());
     hits = corpus.hits(REQUESTS, SEED + 1).toArray(PolicyRequest[]::new);
     misses = corpus.misses(REQUESTS, SEED + 2).toArray(PolicyRequest[]::new);

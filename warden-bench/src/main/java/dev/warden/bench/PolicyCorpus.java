@@ -20,7 +20,8 @@ import java.util.SplittableRandom;
  * quarter allow a whole service ({@code svc17.*}) to requests labelled {@code env: prod}; some
  * escalate large amounts ({@code amount: "?????*"}) or deny ({@code svc17.admin*}); a few cover a
  * service family ({@code svc17*}); and {@value #GLOBAL_RULES} rules apply to every action (deny
- * quarantined requests, escalate high risk). No rule has a {@code when} condition.
+ * quarantined requests, escalate high risk). With conditions, every allow rule that names one
+ * operation also has a CEL {@code when} over the request's labels, true for {@link #hits}.
  *
  * <p>{@link #hits} are requests built from an allow rule, so each matches it and usually a few more
  * (service-wide rules, sometimes an escalate or deny rule). {@link #misses} name an existing
@@ -47,7 +48,12 @@ public final class PolicyCorpus {
       List<String> agents,
       Map<String, String> labels) {}
 
+  /** The condition of exact allow rules when the corpus has conditions. */
+  static final String CONDITION =
+      "request.labels[\"env\"] == \"prod\" && int(string(request.labels[\"amount\"])) > 0";
+
   private final int services;
+  private final boolean conditions;
   private final List<Spec> rules = new ArrayList<>();
   private final List<Spec> exactAllows = new ArrayList<>();
 
@@ -56,6 +62,16 @@ public final class PolicyCorpus {
    * @param seed makes the corpus reproducible
    */
   public PolicyCorpus(int ruleCount, long seed) {
+    this(ruleCount, seed, false);
+  }
+
+  /**
+   * @param ruleCount how many rules, at least {@value #GLOBAL_RULES} + 1
+   * @param seed makes the corpus reproducible
+   * @param conditions whether exact allow rules carry a CEL condition
+   */
+  public PolicyCorpus(int ruleCount, long seed, boolean conditions) {
+    this.conditions = conditions;
     if (ruleCount <= GLOBAL_RULES) {
       throw new IllegalArgumentException("at least " + (GLOBAL_RULES + 1) + " rules");
     }
@@ -143,6 +159,9 @@ public final class PolicyCorpus {
           separator = ", ";
         }
         out.append("}\n");
+      }
+      if (conditions && r.effect().equals("allow") && !r.action().endsWith("*")) {
+        out.append("    when: '").append(CONDITION).append("'\n");
       }
       if (r.effect().equals("escalate")) {
         out.append("    approvers: [\"finance\"]\n    min_approvals: 1\n    ttl: 30m\n");

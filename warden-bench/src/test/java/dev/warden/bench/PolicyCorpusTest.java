@@ -57,6 +57,20 @@ class PolicyCorpusTest {
   }
 
   @Test
+  void withConditions_hitsStillMatchThroughTheirConditions() throws PolicyException {
+    PolicyCorpus corpus = new PolicyCorpus(2_000, 7, true);
+    RulePolicy policy = PolicyLoader.load(corpus.yaml());
+    assertThat(corpus.yaml()).contains("when: '" + PolicyCorpus.CONDITION + "'");
+
+    for (PolicyRequest r : corpus.hits(200, 11)) {
+      PolicyDecision d = policy.evaluate(r);
+      assertThat(d.reasons().getFirst().code())
+          .as("%s %s", r, d.reasons())
+          .isNotIn(PolicyDecision.NO_MATCH, PolicyDecision.EVALUATION_ERROR);
+    }
+  }
+
+  @Test
   void yaml_sameSeed_sameDocument() {
     assertThat(new PolicyCorpus(500, 3).yaml()).isEqualTo(new PolicyCorpus(500, 3).yaml());
     assertThat(new PolicyCorpus(500, 3).yaml()).isNotEqualTo(new PolicyCorpus(500, 4).yaml());

@@ -12,9 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import picocli.CommandLine;
 
 /** {@code warden policy check|test|explain}: exit 0 ok, 1 check failed, 2 usage or I/O error. */
+@ResourceLock("java.lang.System.out")
 class PolicyCommandTest {
 
   private static final String POLICY =

@@ -47,8 +47,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The path of an agent request, in the order of SPEC §1: authenticate → freshness → status → digest
- * → replay → body → idempotency → policy → log → answer. {@link #decide} lists the stages; read it
- * to know what Warden does.
+ * → replay → rate limit → body → idempotency → policy → budget → log → answer. {@link #decide}
+ * lists the stages; read it to know what Warden does.
  *
  * <p>Every refusal of an authenticated agent is written to the log as its own entry before it is
  * answered; refusals before authentication are counted into refusal summaries. Nothing is answered
@@ -130,16 +130,8 @@ public final class DecisionPipeline {
       }
       PolicyRequest asked = policyRequest(auth.agent(), action, active, now);
       PolicyDecision d = active.evaluate(asked);
-      boolean reserved = false;
-      if (d.effect() == Effect.ALLOW) {
-        Outcome budgets = reserveBudgets(refusal.decisionId, active, asked, action);
-        if (budgets instanceof Outcome.Refused r) {
-          d = overBudget(d, r);
-        } else {
-          reserved = !((Outcome.Reserved) budgets).charges().isEmpty();
-        }
-      }
-      return logDecision(refusal, action, d, active.hash(), claim, digest, reserved)
+      Budgeted b = budget(refusal.decisionId, active, asked, d);
+      return logDecision(refusal, action, b.decision(), active.hash(), claim, digest, b.reserved())
           .withHeaders(refusal.headers);
     } catch (RequestRejected r) {
       throw refusal.log(r);
@@ -294,20 +286,37 @@ public final class DecisionPipeline {
         usage);
   }
 
-  /** Reserves the request's amount on every budget and 1 on every quota that selects it. */
-  private Outcome reserveBudgets(
-      String decisionId, Policy active, PolicyRequest asked, ActionRequest a)
+  /**
+   * The decision after budgets and quotas.
+   *
+   * @param reserved whether a reservation was made (to settle once the decision is logged)
+   */
+  private record Budgeted(PolicyDecision decision, boolean reserved) {}
+
+  /**
+   * For an allow, reserves the request's amount on every budget and 1 on every quota that selects
+   * it, all or none; what does not fit turns the allow into a deny naming it.
+   */
+  private Budgeted budget(String decisionId, Policy active, PolicyRequest asked, PolicyDecision d)
       throws StoreException {
-    JsonNode amount = a.json().path("amount");
-    return ledger.reserve(
-        decisionId,
-        active.budgetsFor(asked),
-        asked.agentId(),
-        asked.tenant(),
-        amount.path("value").textValue(),
-        amount.path("currency").textValue(),
-        active.zone(),
-        asked.now());
+    if (d.effect() != Effect.ALLOW) {
+      return new Budgeted(d, false);
+    }
+    JsonNode amount = asked.body().path("amount");
+    Outcome outcome =
+        ledger.reserve(
+            decisionId,
+            active.budgetsFor(asked),
+            asked.agentId(),
+            asked.tenant(),
+            amount.path("value").textValue(),
+            amount.path("currency").textValue(),
+            active.zone(),
+            asked.now());
+    if (outcome instanceof Outcome.Refused r) {
+      return new Budgeted(overBudget(d, r), false);
+    }
+    return new Budgeted(d, !((Outcome.Reserved) outcome).charges().isEmpty());
   }
 
   /** An allow that a budget or quota refuses: a deny that says which and what is left. */

@@ -4,7 +4,6 @@ import dev.warden.policy.PolicyCheck;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,18 +38,7 @@ final class PolicyActivateCommand extends ServerOptions implements Callable<Inte
     PrintWriter err = spec.commandLine().getErr();
     try {
       String text = PolicyCommand.read(file, "policy");
-      List<PolicyCheck.Finding> findings = PolicyCheck.check(text);
-      boolean errors = false;
-      for (PolicyCheck.Finding f : findings) {
-        boolean error = f.severity() == PolicyCheck.Severity.ERROR;
-        errors |= error;
-        err.println(
-            PolicyCommand.at(file, f.line())
-                + (error ? "error: " : "warning: ")
-                + f.message()
-                + (f.pointer().isEmpty() ? "" : " (at " + f.pointer() + ")"));
-      }
-      if (errors) {
+      if (PolicyCommand.print(err, file, PolicyCheck.check(text), false)) {
         err.println("warden: not activated; the active policy stays");
         return 1;
       }

@@ -85,6 +85,26 @@ final class PolicyCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Prints each finding as {@code FILE:LINE: error|warning: message (at /pointer)}.
+   *
+   * @return whether any finding fails the check: an error, or with {@code strict} any finding
+   */
+  static boolean print(
+      PrintWriter out, Path file, List<PolicyCheck.Finding> findings, boolean strict) {
+    boolean failed = false;
+    for (PolicyCheck.Finding f : findings) {
+      boolean error = f.severity() == PolicyCheck.Severity.ERROR;
+      failed |= error || strict;
+      out.println(
+          at(file, f.line())
+              + (error ? "error: " : "warning: ")
+              + f.message()
+              + (f.pointer().isEmpty() ? "" : " (at " + f.pointer() + ")"));
+    }
+    return failed;
+  }
+
   /** {@code FILE:LINE: } or {@code FILE: } when the line is unknown. */
   static String at(Path file, int line) {
     return file + (line > 0 ? ":" + line : "") + ": ";
@@ -118,16 +138,7 @@ final class PolicyCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       try {
         List<PolicyCheck.Finding> findings = PolicyCheck.check(read(file, "policy"));
-        boolean failed = false;
-        for (PolicyCheck.Finding f : findings) {
-          boolean error = f.severity() == PolicyCheck.Severity.ERROR;
-          failed |= error || strict;
-          out.println(
-              at(file, f.line())
-                  + (error ? "error: " : "warning: ")
-                  + f.message()
-                  + (f.pointer().isEmpty() ? "" : " (at " + f.pointer() + ")"));
-        }
+        boolean failed = print(out, file, findings, strict);
         if (findings.isEmpty()) {
           out.println(file + ": ok");
         }

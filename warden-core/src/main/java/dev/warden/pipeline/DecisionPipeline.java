@@ -25,6 +25,7 @@ import dev.warden.policy.Effect;
 import dev.warden.policy.Policy;
 import dev.warden.policy.PolicyDecision;
 import dev.warden.policy.PolicyRequest;
+import dev.warden.policy.Scope;
 import dev.warden.policy.Usage;
 import dev.warden.ratelimit.Decision;
 import dev.warden.ratelimit.RateLimitHeaders;
@@ -244,16 +245,11 @@ public final class DecisionPipeline {
         rateLimiter.acquire(active.rateLimits(), Subjects.agent(agent.id(), agent.tenant()));
     Map<String, String> headers = RateLimitHeaders.of(d);
     if (d instanceof Decision.Limited limited) {
-      throw new RequestRejected(
-              ErrorCode.LIMIT_RATE,
-              "rate limit "
-                  + limited.rule().id()
-                  + " ("
-                  + limited.rule().scope().wireName()
-                  + ") is exhausted; retry in "
-                  + limited.retryAfterSeconds()
-                  + " s")
-          .withHeaders(headers);
+      String whose =
+          limited.rule().scope() == Scope.TENANT
+              ? "tenant " + agent.tenant()
+              : "agent " + agent.id();
+      throw RateLimitHeaders.refusal(limited, whose);
     }
     return headers;
   }

@@ -1,5 +1,7 @@
 package dev.warden.ratelimit;
 
+import dev.warden.error.ErrorCode;
+import dev.warden.error.RequestRejected;
 import dev.warden.policy.RateLimitRule;
 import java.math.BigInteger;
 import java.util.Collections;
@@ -133,5 +135,22 @@ public final class RateLimitHeaders {
       throw new IllegalArgumentException("the rate-limit fields are non-empty lists");
     }
     return buckets;
+  }
+
+  /**
+   * The {@code 429 limit.rate} refusal of {@code limited}, naming the exhausted limit and {@code
+   * whose} bucket it is ("agent bot-1"), with the {@code Retry-After} and rate-limit headers.
+   */
+  public static RequestRejected refusal(Decision.Limited limited, String whose) {
+    return new RequestRejected(
+            ErrorCode.LIMIT_RATE,
+            "rate limit "
+                + limited.rule().id()
+                + " for "
+                + whose
+                + " is exhausted; retry in "
+                + limited.retryAfterSeconds()
+                + " s")
+        .withHeaders(of(limited));
   }
 }

@@ -142,14 +142,7 @@ public final class OperatorTokens {
     }
     Decision d = limiter.acquire(rules, Subjects.operator(t.id()));
     if (d instanceof Decision.Limited limited) {
-      throw new RequestRejected(
-              ErrorCode.LIMIT_RATE,
-              "rate limit "
-                  + limited.rule().id()
-                  + " for this operator token is exhausted; retry in "
-                  + limited.retryAfterSeconds()
-                  + " s")
-          .withHeaders(RateLimitHeaders.of(d));
+      throw RateLimitHeaders.refusal(limited, "this operator token");
     }
   }
 

@@ -25,6 +25,7 @@ import dev.warden.policy.Effect;
 import dev.warden.policy.Policy;
 import dev.warden.policy.PolicyDecision;
 import dev.warden.policy.PolicyRequest;
+import dev.warden.policy.RateLimitRule;
 import dev.warden.policy.Scope;
 import dev.warden.policy.Usage;
 import dev.warden.ratelimit.Decision;
@@ -162,7 +163,7 @@ public final class DecisionPipeline {
         throw new RequestRejected(
             ErrorCode.REQUEST_NOT_FOUND, "no decision " + decisionId + " for this agent");
       }
-      return render(ref, false);
+      return render(ref, false).withHeaders(currentLimits(auth.agent()));
     } catch (RequestRejected r) {
       if (r.code() == ErrorCode.REQUEST_NOT_FOUND) {
         throw r;
@@ -252,6 +253,14 @@ public final class DecisionPipeline {
       throw RateLimitHeaders.refusal(limited, whose);
     }
     return headers;
+  }
+
+  /** The agent's rate-limit headers as its buckets stand, taking nothing. */
+  private Map<String, String> currentLimits(AgentRecord agent) {
+    List<RateLimitRule> rules = policy.get().rateLimits();
+    return rules.isEmpty()
+        ? Map.of()
+        : RateLimitHeaders.of(rateLimiter.peek(rules, Subjects.agent(agent.id(), agent.tenant())));
   }
 
   private JsonNode parseBody(byte[] body) throws RequestRejected {
@@ -439,8 +448,14 @@ public final class DecisionPipeline {
       this.now = now;
     }
 
-    /** Writes the refusal entry (burning the nonce with it) and returns what to answer. */
+    /**
+     * Writes the refusal entry (burning the nonce with it) and returns what to answer, with the
+     * agent's rate-limit headers (as they stand, when the refusal came before tokens were taken).
+     */
     RequestRejected log(RequestRejected r) {
+      if (headers.isEmpty() && r.code() != ErrorCode.LIMIT_RATE) {
+        headers = currentLimits(auth.agent());
+      }
       if (r.code() == ErrorCode.STORE_UNAVAILABLE) {
         return r; // nothing can be logged; fail closed without pretending otherwise
       }

@@ -67,6 +67,11 @@ public final class RateLimitHeaders {
     return Collections.unmodifiableMap(fields);
   }
 
+  /** {@link #POLICY} and {@link #RATE_LIMIT} for {@code buckets}; empty when there are none. */
+  public static Map<String, String> of(List<BucketState> buckets) {
+    return of(new Decision.Allowed(buckets));
+  }
+
   /**
    * The {@code RateLimit-Policy} value for {@code buckets}: {@code "id";q=capacity;w=window}.
    *

@@ -109,6 +109,37 @@ public final class RateLimiter {
     }
   }
 
+  /**
+   * The buckets {@link #acquire} would use, as they are now, taking no token and creating no
+   * bucket: for the headers of answers refused before tokens are taken.
+   */
+  public List<BucketState> peek(List<RateLimitRule> rules, Subjects subjects) {
+    Key[] keys = keys(rules, subjects);
+    if (keys.length == 0) {
+      return List.of();
+    }
+    int[] locked = stripesOf(keys);
+    for (int s : locked) {
+      stripes[s].lock.lock();
+    }
+    try {
+      long now = ticker.read();
+      @Nullable TokenBucket[] buckets = new TokenBucket[keys.length];
+      for (int i = 0; i < keys.length; i++) {
+        TokenBucket bucket = stripe(keys[i]).buckets.get(keys[i]);
+        if (bucket != null) {
+          bucket.refill(now);
+        }
+        buckets[i] = bucket;
+      }
+      return states(keys, buckets);
+    } finally {
+      for (int i = locked.length - 1; i >= 0; i--) {
+        stripes[locked[i]].lock.unlock();
+      }
+    }
+  }
+
   /** The number of live buckets; each stripe is counted under its lock, not all at one instant. */
   public int size() {
     int n = 0;

@@ -40,6 +40,21 @@ class RateLimiterTest {
   }
 
   @Test
+  void peek_takesNothingAndCreatesNoBucket() {
+    RateLimitRule r = agentRule(5, 1, Duration.ofSeconds(2));
+    RateLimiter limiter = new RateLimiter(ticker);
+
+    assertThat(limiter.peek(List.of(r), ALICE)).containsExactly(new BucketState(r, 5, 0));
+    assertThat(limiter.size()).isZero();
+    limiter.acquire(List.of(r), ALICE);
+    ticker.advanceNanos(1_000_000_000L);
+
+    assertThat(limiter.peek(List.of(r), ALICE)).containsExactly(new BucketState(r, 4, 1));
+    assertThat(limiter.peek(List.of(r), ALICE)).containsExactly(new BucketState(r, 4, 1));
+    assertThat(limiter.peek(List.of(r), BOB)).containsExactly(new BucketState(r, 5, 0));
+  }
+
+  @Test
   void acquire_rateNotDividingASecond_retryAfterRoundsUp() {
     // 3 per second: the next token comes after 333,333,334 ns, announced as 1 s.
     RateLimitRule r = agentRule(1, 3, Duration.ofSeconds(1));

@@ -73,6 +73,24 @@ final class RateLimitFlowTest {
   }
 
   @Test
+  void refusalBeforeTheRateStage_stillCarriesTheBucketsAsTheyStand() throws Exception {
+    activate("  - {id: per-agent, scope: agent, capacity: 5, refill: 1/h}\n");
+    TestWarden.Agent a = w.createAgent("agent-1");
+    TestWarden.Req once = TestWarden.req(READ);
+    assertThat(w.send(a.key(), once).statusCode()).isEqualTo(200);
+
+    // The same nonce again: refused as a replay before any token is taken.
+    TestWarden.Req replay = TestWarden.req(READ);
+    replay.nonce = once.nonce;
+    HttpResponse<String> refused = w.send(a.key(), replay);
+
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(refused.headers().firstValue("RateLimit"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("\"per-agent\";r=4;"));
+    assertThat(refused.headers().firstValue("Retry-After")).isEmpty();
+  }
+
+  @Test
   void tenantBucket_isSharedByTheTenantsAgents() throws Exception {
     activate("  - {id: per-tenant, scope: tenant, capacity: 2, refill: 1/h}\n");
     TestWarden.Agent a = w.createAgent("agent-1");

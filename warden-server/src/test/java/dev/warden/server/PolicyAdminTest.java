@@ -91,6 +91,25 @@ final class PolicyAdminTest {
   }
 
   @Test
+  void put_policyWithAShadowedRule_isActivatedAndTheWarningReturned() throws Exception {
+    String shadowed =
+        ROCKETS
+            + """
+              - id: never
+                effect: deny
+                match: {action: "rockets.*"}
+            """;
+
+    HttpResponse<String> put = w.admin("PUT", "/v1/admin/policy", shadowed);
+
+    assertThat(put.statusCode()).isEqualTo(200);
+    JsonNode body = TestWarden.json(put);
+    assertThat(body.path("activated").asBoolean()).isTrue();
+    assertThat(body.path("warnings")).hasSize(1);
+    assertThat(body.path("warnings").get(0).path("message").asText()).contains("launch");
+  }
+
+  @Test
   void put_theActivePolicyAgain_logsNothing() throws Exception {
     w.admin("PUT", "/v1/admin/policy", ROCKETS);
     int policiesBefore = w.entries("policy").size();

@@ -1,10 +1,12 @@
 package dev.warden.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
 import dev.warden.policy.Policy;
+import dev.warden.policy.PolicyCheck;
 import dev.warden.policy.PolicyException;
 import dev.warden.server.PolicyActivation;
 import dev.warden.server.operator.OperatorTokens;
@@ -51,7 +53,8 @@ public final class PolicyAdminApi {
   /**
    * {@code PUT /v1/admin/policy} with the policy document as the body (YAML or JSON, UTF-8): checks
    * it, logs its activation with the full text and makes it active; {@code 422 policy.invalid}
-   * naming the problem leaves the active policy as it was.
+   * naming the problem leaves the active policy as it was. The answer lists the warnings of {@code
+   * warden policy check} (shadowed or unreachable rules, ...), which do not stop an activation.
    */
   public void put(Context ctx) throws RequestRejected, StoreException {
     String operator = tokens.authorize(ctx.header("Authorization"), "admin").subject();
@@ -71,6 +74,14 @@ public final class PolicyAdminApi {
     ObjectNode out = JSON.createObjectNode();
     out.put("hash", p.hash());
     out.put("activated", outcome == PolicyActivation.Outcome.ACTIVATED);
+    ArrayNode warnings = out.putArray("warnings");
+    for (PolicyCheck.Finding f : PolicyCheck.check(text)) {
+      warnings
+          .addObject()
+          .put("pointer", f.pointer())
+          .put("line", f.line())
+          .put("message", f.message());
+    }
     ctx.contentType("application/json").result(out.toString());
   }
 

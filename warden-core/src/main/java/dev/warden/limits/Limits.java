@@ -23,6 +23,8 @@ import java.util.Objects;
  *     entry per reason and source ({@code limits.refusal_summary_interval})
  * @param maxRefusalSources distinct (reason, source) pairs counted per interval before the rest are
  *     counted under source {@code "other"} ({@code limits.max_refusal_sources})
+ * @param warrantTtl how long an allow decision's receipt is valid as a warrant for a downstream
+ *     executor: its entry's {@code expires} ({@code limits.warrant_ttl})
  */
 public record Limits(
     JsonLimits json,
@@ -33,7 +35,8 @@ public record Limits(
     Duration idempotencyRetention,
     int maxIdempotencyKeyLength,
     Duration refusalSummaryInterval,
-    int maxRefusalSources) {
+    int maxRefusalSources,
+    Duration warrantTtl) {
 
   public Limits {
     Objects.requireNonNull(json, "json");
@@ -45,9 +48,13 @@ public record Limits(
     positive(maxIdempotencyKeyLength, "limits.max_idempotency_key_length");
     positive(refusalSummaryInterval, "limits.refusal_summary_interval");
     positive(maxRefusalSources, "limits.max_refusal_sources");
+    positive(warrantTtl, "limits.warrant_ttl");
   }
 
-  /** SPEC defaults: 1 MiB bodies, depth 32, 30 s skew, 300 s max age, 24 h idempotency. */
+  /**
+   * SPEC defaults: 1 MiB bodies, depth 32, 30 s skew, 300 s max age, 24 h idempotency, warrants
+   * valid for 5 minutes.
+   */
   public static Limits defaults() {
     return new Limits(
         JsonLimits.defaults(),
@@ -58,7 +65,8 @@ public record Limits(
         Duration.ofHours(24),
         255,
         Duration.ofSeconds(10),
-        1_000);
+        1_000,
+        Duration.ofMinutes(5));
   }
 
   private static void positive(int v, String setting) {

@@ -51,17 +51,24 @@ public final class Entries {
       String requestDigest,
       JsonNode request) {}
 
-  /** A policy decision: {@code decision} is {@code allow}, {@code deny} or {@code pending}. */
+  /**
+   * A policy decision: {@code decision} is {@code allow}, {@code deny} or {@code pending}; {@code
+   * expires}, for an allow, ends its receipt's validity as a warrant.
+   */
   public byte[] decision(
       Instant ts,
       Subject s,
       String decision,
       List<Reason> reasons,
       List<Matched> matched,
-      String policyHash) {
+      String policyHash,
+      @Nullable Instant expires) {
     ObjectNode e = common(EntryKind.DECISION, ts);
     subject(e, s);
     e.put("decision", decision);
+    if (expires != null) {
+      e.put("expires", format(expires));
+    }
     e.set("reasons", reasons(reasons));
     ArrayNode m = e.putArray("matched");
     for (Matched r : matched) {

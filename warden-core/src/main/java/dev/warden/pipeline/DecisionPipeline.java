@@ -364,7 +364,15 @@ public final class DecisionPipeline {
         d.matched().stream()
             .map(m -> new Entries.Matched(m.rule(), m.effect().wireName()))
             .toList();
-    byte[] entry = entries.decision(ctx.now, s, decision, reasons, matched, policyHash);
+    byte[] entry =
+        entries.decision(
+            ctx.now,
+            s,
+            decision,
+            reasons,
+            matched,
+            policyHash,
+            d.effect() == Effect.ALLOW ? ctx.now.plus(limits.warrantTtl()) : null);
     IdempotencyRecord idem =
         claim instanceof IdempotencyGuard.Start.Fresh f
             ? new IdempotencyRecord(

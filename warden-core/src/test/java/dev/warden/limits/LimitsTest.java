@@ -61,7 +61,8 @@ class LimitsTest {
                     d.idempotencyRetention(),
                     d.maxIdempotencyKeyLength(),
                     d.refusalSummaryInterval(),
-                    d.maxRefusalSources()))
+                    d.maxRefusalSources(),
+                    d.warrantTtl()))
         .hasMessageContaining("limits.max_header_bytes");
     assertThatThrownBy(
             () ->
@@ -74,7 +75,8 @@ class LimitsTest {
                     d.idempotencyRetention(),
                     d.maxIdempotencyKeyLength(),
                     d.refusalSummaryInterval(),
-                    -1))
+                    -1,
+                    d.warrantTtl()))
         .hasMessageContaining("limits.max_refusal_sources");
     assertThatThrownBy(
             () ->
@@ -87,7 +89,8 @@ class LimitsTest {
                     d.idempotencyRetention(),
                     d.maxIdempotencyKeyLength(),
                     Duration.ZERO,
-                    d.maxRefusalSources()))
+                    d.maxRefusalSources(),
+                    d.warrantTtl()))
         .hasMessageContaining("limits.refusal_summary_interval");
   }
 
@@ -102,6 +105,7 @@ class LimitsTest {
         d.idempotencyRetention(),
         keyLength,
         d.refusalSummaryInterval(),
-        d.maxRefusalSources());
+        d.maxRefusalSources(),
+        d.warrantTtl());
   }
 }

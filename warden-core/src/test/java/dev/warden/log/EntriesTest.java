@@ -36,7 +36,8 @@ class EntriesTest {
             "allow",
             List.of(new Entries.Reason("r1", "policy.allow", "allowed by r1")),
             List.of(new Entries.Matched("r0", "allow"), new Entries.Matched("r1", "allow")),
-            "sha256:" + "ab".repeat(32));
+            "sha256:" + "ab".repeat(32),
+            TS.plusSeconds(300));
 
     JsonNode n = assertCanonical(e);
     assertThat(n.get("v").isIntegralNumber()).isTrue();
@@ -59,6 +60,7 @@ class EntriesTest {
             parse(
                 "[{\"rule\":\"r0\",\"effect\":\"allow\"},{\"rule\":\"r1\",\"effect\":\"allow\"}]"));
     assertThat(n.get("policy_hash").asText()).isEqualTo("sha256:" + "ab".repeat(32));
+    assertThat(n.get("expires").asText()).isEqualTo("2026-11-21T23:45:01.123Z");
     assertThat(n.get("params").get("to").asText()).isEqualTo(hmac("\"bob\""));
     assertThat(n.get("params").get("cents").asText()).isEqualTo(hmac("1250"));
     assertThat(n.get("amount")).isEqualTo(parse("{\"value\":\"12.50\",\"currency\":\"USD\"}"));
@@ -80,6 +82,7 @@ class EntriesTest {
             "reasons",
             "matched",
             "policy_hash",
+            "expires",
             "params",
             "amount",
             "labels",
@@ -90,7 +93,7 @@ class EntriesTest {
   void decision_digestMode_paramsIsSha256OfCanonicalParams() throws Exception {
     byte[] e =
         new Entries(KEY, ParamsMode.DIGEST)
-            .decision(TS, subject(parse(REQUEST)), "deny", List.of(), List.of(), "sha256:x");
+            .decision(TS, subject(parse(REQUEST)), "deny", List.of(), List.of(), "sha256:x", null);
     JsonNode n = assertCanonical(e);
     byte[] sha =
         java.security.MessageDigest.getInstance("SHA-256")
@@ -103,7 +106,8 @@ class EntriesTest {
   void decision_plainMode_paramsAsSent() throws Exception {
     byte[] e =
         new Entries(KEY, ParamsMode.PLAIN)
-            .decision(TS, subject(parse(REQUEST)), "pending", List.of(), List.of(), "sha256:x");
+            .decision(
+                TS, subject(parse(REQUEST)), "pending", List.of(), List.of(), "sha256:x", null);
     assertThat(assertCanonical(e).get("params"))
         .isEqualTo(parse("{\"to\":\"bob\",\"cents\":1250}"));
   }
@@ -114,7 +118,7 @@ class EntriesTest {
     JsonNode request = parse("{\"action\":\"a.b\",\"resource\":\"r\"}");
     byte[] e =
         new Entries(KEY, ParamsMode.HMAC)
-            .decision(TS, subject(request), "deny", List.of(), List.of(), "h");
+            .decision(TS, subject(request), "deny", List.of(), List.of(), "h", null);
     JsonNode n = assertCanonical(e);
     assertThat(fieldNames(n)).doesNotContain("params", "amount", "labels", "classification");
     assertThat(n.get("reasons").isArray()).isTrue();

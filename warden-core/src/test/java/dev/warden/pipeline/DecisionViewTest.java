@@ -88,7 +88,8 @@ class DecisionViewTest {
         decision,
         List.of(new Entries.Reason("r1", "policy.allow", "ok")),
         List.of(new Entries.Matched("r1", "allow")),
-        "sha256:ph");
+        "sha256:ph",
+        null);
   }
 
   private static JsonNode parse(byte[] json) throws Exception {

@@ -35,6 +35,7 @@ final class Defaults {
           max_signature_age: 300s
           idempotency_retention: 24h
           refusal_summary_interval: 10s
+          warrant_ttl: 5m
         """
         .formatted(listen);
   }

@@ -64,7 +64,8 @@ public record ServerConfig(
       @JsonProperty("clock_skew") @Nullable String clockSkew,
       @JsonProperty("max_signature_age") @Nullable String maxSignatureAge,
       @JsonProperty("idempotency_retention") @Nullable String idempotencyRetention,
-      @JsonProperty("refusal_summary_interval") @Nullable String refusalSummaryInterval) {}
+      @JsonProperty("refusal_summary_interval") @Nullable String refusalSummaryInterval,
+      @JsonProperty("warrant_ttl") @Nullable String warrantTtl) {}
 
   record File(
       @JsonProperty("listen") @Nullable String listen,
@@ -210,7 +211,8 @@ public record ServerConfig(
               l.refusalSummaryInterval(),
               d.refusalSummaryInterval(),
               "limits.refusal_summary_interval"),
-          d.maxRefusalSources());
+          d.maxRefusalSources(),
+          duration(l.warrantTtl(), d.warrantTtl(), "limits.warrant_ttl"));
     } catch (IllegalArgumentException e) {
       throw new IOException("warden.yaml: " + e.getMessage(), e);
     }

@@ -95,6 +95,10 @@ final class BudgetFlowTest {
     // The budget deny is a logged decision with the rules that matched before the budget refused.
     JsonNode logged = w.entries("decision").get(2);
     assertThat(logged.path("decision").asText()).isEqualTo("deny");
+    assertThat(logged.has("expires")).as("a deny is no warrant").isFalse();
+    JsonNode allowed = w.entries("decision").get(0);
+    assertThat(java.time.Instant.parse(allowed.path("expires").asText()))
+        .isEqualTo(java.time.Instant.parse(allowed.path("ts").asText()).plusSeconds(300));
     assertThat(logged.path("matched").get(0).path("rule").asText()).isEqualTo("payments");
   }
 

@@ -37,6 +37,12 @@ public final class Entries {
   /** One reason of a decision or refusal. {@code rule} is absent for refusals. */
   public record Reason(@Nullable String rule, String code, String message) {}
 
+  /**
+   * How an escalated decision may be approved: by {@code minApprovals} distinct operators among
+   * {@code approvers} (any approver when empty), before {@code expires}.
+   */
+  public record ApprovalTerms(List<String> approvers, int minApprovals, Instant expires) {}
+
   /** A rule whose match and condition held for a decision, whether or not its effect won. */
   public record Matched(String rule, String effect) {}
 
@@ -62,12 +68,19 @@ public final class Entries {
       List<Reason> reasons,
       List<Matched> matched,
       String policyHash,
-      @Nullable Instant expires) {
+      @Nullable Instant expires,
+      @Nullable ApprovalTerms approval) {
     ObjectNode e = common(EntryKind.DECISION, ts);
     subject(e, s);
     e.put("decision", decision);
     if (expires != null) {
       e.put("expires", format(expires));
+    }
+    if (approval != null) {
+      ObjectNode a = e.putObject("approval");
+      approval.approvers().forEach(a.putArray("approvers")::add);
+      a.put("min_approvals", approval.minApprovals());
+      a.put("expires", format(approval.expires()));
     }
     e.set("reasons", reasons(reasons));
     ArrayNode m = e.putArray("matched");
@@ -122,6 +135,41 @@ public final class Entries {
     e.put("target", target);
     ObjectNode d = e.putObject("details");
     details.forEach(d::put);
+    return Canonical.bytes(e);
+  }
+
+  /**
+   * A step of an escalated decision's approval (SPEC §8): an operator's approval or rejection, the
+   * expiry, or a re-evaluation under a new policy. {@code decision} is the state after the step:
+   * {@code pending}, {@code approved}, {@code rejected} or {@code expired}.
+   *
+   * @param operator the operator's subject, or {@code warden} for an expiry
+   * @param step {@code approve}, {@code reject}, {@code expire} or {@code reevaluate}
+   */
+  public byte[] approval(
+      Instant ts,
+      Subject s,
+      String operator,
+      String step,
+      String decision,
+      List<Reason> reasons,
+      List<String> approvedBy,
+      int minApprovals,
+      String policyHash) {
+    ObjectNode e = common(EntryKind.APPROVAL, ts);
+    e.put("decision_id", s.decisionId());
+    e.put("agent", s.agent());
+    e.put("tenant", s.tenant());
+    e.put("action", s.action());
+    e.put("resource", s.resource());
+    e.put("request_digest", s.requestDigest());
+    e.put("operator", operator);
+    e.put("step", step);
+    e.put("decision", decision);
+    e.set("reasons", reasons(reasons));
+    approvedBy.forEach(e.putArray("approved_by")::add);
+    e.put("min_approvals", minApprovals);
+    e.put("policy_hash", policyHash);
     return Canonical.bytes(e);
   }
 

@@ -2,6 +2,7 @@ package dev.warden.log;
 
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
+import dev.warden.store.ApprovalWrite;
 import dev.warden.store.DecisionRef;
 import dev.warden.store.IdempotencyRecord;
 import dev.warden.store.LogHead;
@@ -191,6 +192,10 @@ public final class GroupCommitLog implements AutoCloseable {
       return unavailable("the log could not be written; the request was not decided");
     }
     return switch (e.conflict()) {
+      case APPROVAL ->
+          new RequestRejected(
+              ErrorCode.APPROVAL_RESOLVED,
+              "the approval was resolved by someone else at the same time; nothing was changed");
       case IDEMPOTENCY_KEY ->
           new RequestRejected(
               ErrorCode.IDEMPOTENCY_IN_FLIGHT,
@@ -213,6 +218,7 @@ public final class GroupCommitLog implements AutoCloseable {
     List<NonceRecord> nonces = new ArrayList<>();
     List<IdempotencyRecord> idem = new ArrayList<>();
     List<DecisionRef> decisions = new ArrayList<>();
+    List<ApprovalWrite> approvals = new ArrayList<>();
     for (Job j : batch) {
       PendingEntry p = j.entry;
       long index = frontier.size();
@@ -227,6 +233,9 @@ public final class GroupCommitLog implements AutoCloseable {
       if (p.decisionId() != null && p.agentId() != null) {
         decisions.add(new DecisionRef(p.decisionId(), p.agentId(), index));
       }
+      if (p.approval() != null) {
+        approvals.add(new ApprovalWrite(index, p.approval()));
+      }
     }
     String note = checkpointer.sign(frontier.size(), frontier.root());
     return new SealedBatch(
@@ -236,7 +245,8 @@ public final class GroupCommitLog implements AutoCloseable {
         idem,
         decisions,
         nodes,
-        new StoredCheckpoint(frontier.size(), note));
+        new StoredCheckpoint(frontier.size(), note),
+        approvals);
   }
 
   private static RequestRejected unavailable(String detail) {

@@ -1,5 +1,6 @@
 package dev.warden.log;
 
+import dev.warden.store.ApprovalChange;
 import dev.warden.store.IdempotencyRecord;
 import dev.warden.store.NonceRecord;
 import java.util.Objects;
@@ -12,13 +13,15 @@ import org.jspecify.annotations.Nullable;
  * @param decisionId the decision this entry records, to index it for {@code GET
  *     /v1/decisions/{id}}; null for entries that are not decisions
  * @param agentId the agent the decision belongs to; null exactly when {@code decisionId} is
+ * @param approval the approval change written with the entry, if any
  */
 public record PendingEntry(
     byte[] entry,
     @Nullable String decisionId,
     @Nullable String agentId,
     @Nullable NonceRecord nonce,
-    @Nullable IdempotencyRecord idempotency) {
+    @Nullable IdempotencyRecord idempotency,
+    @Nullable ApprovalChange approval) {
 
   public PendingEntry {
     Objects.requireNonNull(entry, "entry");
@@ -27,8 +30,23 @@ public record PendingEntry(
     }
   }
 
+  /** An entry that changes no approval. */
+  public PendingEntry(
+      byte[] entry,
+      @Nullable String decisionId,
+      @Nullable String agentId,
+      @Nullable NonceRecord nonce,
+      @Nullable IdempotencyRecord idempotency) {
+    this(entry, decisionId, agentId, nonce, idempotency, null);
+  }
+
   /** An entry that carries no other state (summaries, admin actions, policy activations). */
   public static PendingEntry of(byte[] entry) {
-    return new PendingEntry(entry, null, null, null, null);
+    return new PendingEntry(entry, null, null, null, null, null);
+  }
+
+  /** An entry recording {@code change} to an approval (its approval, rejection, expiry). */
+  public static PendingEntry approval(byte[] entry, ApprovalChange change) {
+    return new PendingEntry(entry, null, null, null, null, change);
   }
 }

@@ -1,6 +1,7 @@
 package dev.warden.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.warden.approval.Approvals;
 import dev.warden.auth.AgentAuthenticator;
 import dev.warden.auth.Authenticated;
 import dev.warden.budget.Ledger;
@@ -22,6 +23,7 @@ import dev.warden.log.GroupCommitLog;
 import dev.warden.log.PendingEntry;
 import dev.warden.log.RefusalSummaries;
 import dev.warden.policy.Effect;
+import dev.warden.policy.Escalation;
 import dev.warden.policy.Policy;
 import dev.warden.policy.PolicyDecision;
 import dev.warden.policy.PolicyRequest;
@@ -34,13 +36,17 @@ import dev.warden.ratelimit.RateLimiter;
 import dev.warden.ratelimit.Subjects;
 import dev.warden.replay.ReplayGuard;
 import dev.warden.store.AgentRecord;
+import dev.warden.store.ApprovalChange;
+import dev.warden.store.ApprovalRequest;
 import dev.warden.store.DecisionRef;
 import dev.warden.store.IdempotencyRecord;
 import dev.warden.store.LogStore;
 import dev.warden.store.NonceRecord;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoredEntry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +78,7 @@ public final class DecisionPipeline {
   private final Ledger ledger;
   private final Settlements settlements;
   private final RateLimiter rateLimiter;
+  private final Approvals approvals;
 
   public DecisionPipeline(
       Clock clock,
@@ -88,7 +95,8 @@ public final class DecisionPipeline {
       Receipts receipts,
       Ledger ledger,
       Settlements settlements,
-      RateLimiter rateLimiter) {
+      RateLimiter rateLimiter,
+      Approvals approvals) {
     this.clock = clock;
     this.ids = ids;
     this.limits = limits;
@@ -104,6 +112,7 @@ public final class DecisionPipeline {
     this.ledger = ledger;
     this.settlements = settlements;
     this.rateLimiter = rateLimiter;
+    this.approvals = approvals;
   }
 
   /** {@code POST /v1/decisions}: decide an action request and log the decision. */
@@ -133,7 +142,7 @@ public final class DecisionPipeline {
       PolicyRequest asked = policyRequest(auth.agent(), action, active, now);
       PolicyDecision d = active.evaluate(asked);
       Budgeted b = budget(refusal.decisionId, active, asked, d);
-      return logDecision(refusal, action, b.decision(), active.hash(), claim, digest, b.reserved())
+      return logDecision(refusal, action, b.decision(), active, claim, digest, b.reserved())
           .withHeaders(refusal.headers);
     } catch (RequestRejected r) {
       throw refusal.log(r);
@@ -146,8 +155,17 @@ public final class DecisionPipeline {
     }
   }
 
-  /** {@code GET /v1/decisions/{id}}: the agent's own decision, as it was answered. */
-  public DecisionResponse get(IncomingRequest req, String decisionId) throws RequestRejected {
+  /** Longest {@code ?wait=} of {@code GET /v1/decisions/{id}}. */
+  public static final Duration MAX_WAIT = Duration.ofSeconds(60);
+
+  /**
+   * {@code GET /v1/decisions/{id}[?wait=30s]}: the agent's own decision as it stands — the pending
+   * answer, or once its approval is resolved, the entry that resolved it. With {@code wait}, a
+   * pending decision is answered when it is resolved or after {@code wait} (at most {@link
+   * #MAX_WAIT}), whichever comes first.
+   */
+  public DecisionResponse get(IncomingRequest req, String decisionId, Duration wait)
+      throws RequestRejected {
     Instant now = clock.instant();
     Authenticated auth = authenticate(req, now);
     Refusal refusal = new Refusal(auth, ids.next(), now);
@@ -163,7 +181,10 @@ public final class DecisionPipeline {
         throw new RequestRejected(
             ErrorCode.REQUEST_NOT_FOUND, "no decision " + decisionId + " for this agent");
       }
-      return render(ref, false).withHeaders(currentLimits(auth.agent()));
+      if (!wait.isZero()) {
+        approvals.await(decisionId, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
+      }
+      return current(ref).withHeaders(currentLimits(auth.agent()));
     } catch (RequestRejected r) {
       if (r.code() == ErrorCode.REQUEST_NOT_FOUND) {
         throw r;
@@ -336,7 +357,7 @@ public final class DecisionPipeline {
       Refusal ctx,
       ActionRequest action,
       PolicyDecision d,
-      String policyHash,
+      Policy active,
       IdempotencyGuard.@Nullable Start claim,
       byte[] digest,
       boolean reserved)
@@ -364,6 +385,26 @@ public final class DecisionPipeline {
         d.matched().stream()
             .map(m -> new Entries.Matched(m.rule(), m.effect().wireName()))
             .toList();
+    Entries.ApprovalTerms terms = null;
+    ApprovalChange open = null;
+    if (d.effect() == Effect.ESCALATE) {
+      Escalation e = active.escalation(d);
+      terms = new Entries.ApprovalTerms(e.approvers(), e.minApprovals(), ctx.now.plus(e.ttl()));
+      open =
+          new ApprovalChange.Open(
+              new ApprovalRequest(
+                  ctx.decisionId,
+                  s.agent(),
+                  s.tenant(),
+                  s.action(),
+                  s.resource(),
+                  s.requestDigest(),
+                  active.hash(),
+                  new String(Canonical.bytes(action.json()), StandardCharsets.UTF_8),
+                  e.approvers(),
+                  e.minApprovals(),
+                  terms.expires()));
+    }
     byte[] entry =
         entries.decision(
             ctx.now,
@@ -371,8 +412,9 @@ public final class DecisionPipeline {
             decision,
             reasons,
             matched,
-            policyHash,
-            d.effect() == Effect.ALLOW ? ctx.now.plus(limits.warrantTtl()) : null);
+            active.hash(),
+            d.effect() == Effect.ALLOW ? ctx.now.plus(limits.warrantTtl()) : null,
+            terms);
     IdempotencyRecord idem =
         claim instanceof IdempotencyGuard.Start.Fresh f
             ? new IdempotencyRecord(
@@ -385,7 +427,8 @@ public final class DecisionPipeline {
     long index;
     try {
       index =
-          log.append(new PendingEntry(entry, ctx.decisionId, auth.agent().id(), ctx.nonce, idem));
+          log.append(
+              new PendingEntry(entry, ctx.decisionId, auth.agent().id(), ctx.nonce, idem, open));
     } catch (RequestRejected | RuntimeException e) {
       if (reserved) {
         releaseQuietly(ctx.decisionId);
@@ -422,6 +465,22 @@ public final class DecisionPipeline {
                 () ->
                     new IllegalStateException("idempotency record without decision " + decisionId));
     return render(ref, true);
+  }
+
+  /** The decision as it stands: its resolving approval entry once there is one. */
+  private DecisionResponse current(DecisionRef ref) throws StoreException {
+    Long resolved = approvalResolution(ref.decisionId());
+    return resolved == null
+        ? render(ref, false)
+        : render(new DecisionRef(ref.decisionId(), ref.agentId(), resolved), false);
+  }
+
+  private @Nullable Long approvalResolution(String decisionId) throws StoreException {
+    try {
+      return approvals.find(decisionId).resolvedIndex();
+    } catch (RequestRejected notEscalated) {
+      return null;
+    }
   }
 
   private DecisionResponse render(DecisionRef ref, boolean replayed) throws StoreException {

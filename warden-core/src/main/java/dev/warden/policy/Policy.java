@@ -41,6 +41,14 @@ public interface Policy {
   /** The token buckets of the policy's {@code limits} section, in document order. */
   List<RateLimitRule> rateLimits();
 
+  /**
+   * How an escalated {@code decision} is approved: the terms of its escalate rules together, as
+   * strict as the strictest — approvers in every rule's list (any approver when no rule has one),
+   * the largest {@code min_approvals}, the shortest {@code ttl}; the defaults when the escalation
+   * is the policy's default.
+   */
+  Escalation escalation(PolicyDecision decision);
+
   /** The time zone of calendar windows (the document's {@code timezone}; UTC when absent). */
   ZoneId zone();
 }

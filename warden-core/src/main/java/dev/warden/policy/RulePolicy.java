@@ -264,6 +264,32 @@ public final class RulePolicy implements Policy {
     return rules;
   }
 
+  @Override
+  public Escalation escalation(PolicyDecision decision) {
+    java.util.Set<String> approvers = null;
+    int min = 1;
+    java.time.Duration ttl = null;
+    for (PolicyDecision.Reason r : decision.reasons()) {
+      Escalation e = rule(r.rule()).map(Rule::escalation).orElse(null);
+      if (e == null) {
+        continue;
+      }
+      if (!e.approvers().isEmpty()) {
+        if (approvers == null) {
+          approvers = new java.util.LinkedHashSet<>(e.approvers());
+        } else {
+          approvers.retainAll(e.approvers());
+        }
+      }
+      min = Math.max(min, e.minApprovals());
+      ttl = ttl == null || e.ttl().compareTo(ttl) < 0 ? e.ttl() : ttl;
+    }
+    return new Escalation(
+        approvers == null ? List.of() : List.copyOf(approvers),
+        min,
+        ttl == null ? Escalation.DEFAULT_TTL : ttl);
+  }
+
   /** The rule with {@code id}, if there is one (to find the escalation settings of a decision). */
   public Optional<Rule> rule(String id) {
     Integer i = byId.get(id);

@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Everything one group commit writes, in one transaction: the entries with their indexes, the new
  * head, the tree nodes the batch completed, the checkpoint signed for the new head, and the state
- * that must become durable with them (nonces, idempotency records, decision references) so that a
- * crash can never keep one without the other.
+ * that must become durable with them (nonces, idempotency records, decision references, approval
+ * changes) so that a crash can never keep one without the other.
  *
  * @param checkpoint the signed checkpoint of {@code newHead}, or null only in store tests that do
  *     not exercise checkpoints
@@ -20,7 +20,8 @@ public record SealedBatch(
     List<IdempotencyRecord> idempotency,
     List<DecisionRef> decisions,
     List<TreeNode> nodes,
-    @Nullable StoredCheckpoint checkpoint) {
+    @Nullable StoredCheckpoint checkpoint,
+    List<ApprovalWrite> approvals) {
 
   public SealedBatch {
     Objects.requireNonNull(newHead, "newHead");
@@ -29,9 +30,22 @@ public record SealedBatch(
     idempotency = List.copyOf(idempotency);
     decisions = List.copyOf(decisions);
     nodes = List.copyOf(nodes);
+    approvals = List.copyOf(approvals);
     if (checkpoint != null && checkpoint.size() != newHead.size()) {
       throw new IllegalArgumentException("the checkpoint must be of the new head");
     }
+  }
+
+  /** A batch that changes no approval. */
+  public SealedBatch(
+      LogHead newHead,
+      List<StoredEntry> entries,
+      List<NonceRecord> nonces,
+      List<IdempotencyRecord> idempotency,
+      List<DecisionRef> decisions,
+      List<TreeNode> nodes,
+      @Nullable StoredCheckpoint checkpoint) {
+    this(newHead, entries, nonces, idempotency, decisions, nodes, checkpoint, List.of());
   }
 
   /** A batch without tree nodes or checkpoint (store tests of the other state). */
@@ -41,6 +55,6 @@ public record SealedBatch(
       List<NonceRecord> nonces,
       List<IdempotencyRecord> idempotency,
       List<DecisionRef> decisions) {
-    this(newHead, entries, nonces, idempotency, decisions, List.of(), null);
+    this(newHead, entries, nonces, idempotency, decisions, List.of(), null, List.of());
   }
 }

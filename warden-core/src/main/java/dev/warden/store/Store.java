@@ -17,6 +17,9 @@ public interface Store extends AutoCloseable {
   /** Budget and quota counters and their reservations. */
   UsageStore usage();
 
+  /** Approvals of escalated decisions (written only with their log entries). */
+  ApprovalStore approvals();
+
   /**
    * Checks that the database can be read and written now.
    *

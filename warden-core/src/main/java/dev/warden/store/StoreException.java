@@ -23,6 +23,8 @@ public final class StoreException extends Exception {
     NONCE,
     /** An idempotency key in a log batch was already taken by the same agent. */
     IDEMPOTENCY_KEY,
+    /** An approval step in a log batch found the approval no longer pending. */
+    APPROVAL,
     /** Any other uniqueness (agents, keys, tokens). */
     OTHER
   }

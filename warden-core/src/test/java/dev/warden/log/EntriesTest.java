@@ -37,7 +37,8 @@ class EntriesTest {
             List.of(new Entries.Reason("r1", "policy.allow", "allowed by r1")),
             List.of(new Entries.Matched("r0", "allow"), new Entries.Matched("r1", "allow")),
             "sha256:" + "ab".repeat(32),
-            TS.plusSeconds(300));
+            TS.plusSeconds(300),
+            null);
 
     JsonNode n = assertCanonical(e);
     assertThat(n.get("v").isIntegralNumber()).isTrue();
@@ -93,7 +94,8 @@ class EntriesTest {
   void decision_digestMode_paramsIsSha256OfCanonicalParams() throws Exception {
     byte[] e =
         new Entries(KEY, ParamsMode.DIGEST)
-            .decision(TS, subject(parse(REQUEST)), "deny", List.of(), List.of(), "sha256:x", null);
+            .decision(
+                TS, subject(parse(REQUEST)), "deny", List.of(), List.of(), "sha256:x", null, null);
     JsonNode n = assertCanonical(e);
     byte[] sha =
         java.security.MessageDigest.getInstance("SHA-256")
@@ -107,7 +109,14 @@ class EntriesTest {
     byte[] e =
         new Entries(KEY, ParamsMode.PLAIN)
             .decision(
-                TS, subject(parse(REQUEST)), "pending", List.of(), List.of(), "sha256:x", null);
+                TS,
+                subject(parse(REQUEST)),
+                "pending",
+                List.of(),
+                List.of(),
+                "sha256:x",
+                null,
+                null);
     assertThat(assertCanonical(e).get("params"))
         .isEqualTo(parse("{\"to\":\"bob\",\"cents\":1250}"));
   }
@@ -118,7 +127,7 @@ class EntriesTest {
     JsonNode request = parse("{\"action\":\"a.b\",\"resource\":\"r\"}");
     byte[] e =
         new Entries(KEY, ParamsMode.HMAC)
-            .decision(TS, subject(request), "deny", List.of(), List.of(), "h", null);
+            .decision(TS, subject(request), "deny", List.of(), List.of(), "h", null, null);
     JsonNode n = assertCanonical(e);
     assertThat(fieldNames(n)).doesNotContain("params", "amount", "labels", "classification");
     assertThat(n.get("reasons").isArray()).isTrue();

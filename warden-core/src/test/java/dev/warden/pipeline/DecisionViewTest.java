@@ -89,6 +89,7 @@ class DecisionViewTest {
         List.of(new Entries.Reason("r1", "policy.allow", "ok")),
         List.of(new Entries.Matched("r1", "allow")),
         "sha256:ph",
+        null,
         null);
   }
 

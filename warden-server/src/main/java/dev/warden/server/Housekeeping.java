@@ -1,7 +1,9 @@
 package dev.warden.server;
 
+import dev.warden.approval.Approvals;
 import dev.warden.budget.Ledger;
 import dev.warden.budget.Settlements;
+import dev.warden.error.RequestRejected;
 import dev.warden.log.Entries;
 import dev.warden.log.GroupCommitLog;
 import dev.warden.log.RefusalSummaries;
@@ -22,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's background work, on one thread: refusal summaries into the log, budget commits,
- * settling expired reservations against the log, and purging what has expired. Each task logs its
- * failure and runs again at its next turn; none of them can make a decision wrong, only late.
+ * expiring approvals whose TTL ran out, settling expired reservations against the log, and purging
+ * what has expired. Each task logs its failure and runs again at its next turn; none of them can
+ * make a decision wrong, only late.
  */
 final class Housekeeping implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
@@ -47,7 +50,8 @@ final class Housekeeping implements AutoCloseable {
       RefusalSummaries summaries,
       Duration summaryInterval,
       Ledger ledger,
-      Settlements settlements) {
+      Settlements settlements,
+      Approvals approvals) {
     ScheduledExecutorService ex =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("warden-housekeeping").daemon().factory());
@@ -56,6 +60,11 @@ final class Housekeeping implements AutoCloseable {
     long every = summaryInterval.toMillis();
     ex.scheduleAtFixedRate(flushSummaries, every, every, TimeUnit.MILLISECONDS);
     ex.scheduleWithFixedDelay(flushSettlements, 200, 200, TimeUnit.MILLISECONDS);
+    ex.scheduleWithFixedDelay(
+        () -> run("expiring approvals", () -> approvals.expireDue(clock.instant())),
+        1,
+        1,
+        TimeUnit.SECONDS);
     ex.scheduleWithFixedDelay(
         () ->
             run(
@@ -101,7 +110,7 @@ final class Housekeeping implements AutoCloseable {
 
   @FunctionalInterface
   private interface Task {
-    void run() throws StoreException;
+    void run() throws StoreException, RequestRejected;
   }
 
   private static void run(String what, Task task) {
@@ -109,6 +118,8 @@ final class Housekeeping implements AutoCloseable {
       task.run();
     } catch (StoreException | UncheckedStoreException e) {
       log.warn("{} failed, will retry: {}", what, e.getMessage());
+    } catch (RequestRejected e) {
+      log.warn("{} failed, will retry: {}", what, e.detail());
     } catch (RuntimeException e) {
       log.error("{} failed, will retry", what, e);
     }

@@ -1,5 +1,6 @@
 package dev.warden.server;
 
+import dev.warden.approval.Approvals;
 import dev.warden.auth.AgentAuthenticator;
 import dev.warden.budget.Ledger;
 import dev.warden.budget.Settlements;
@@ -25,6 +26,7 @@ import dev.warden.receipt.ReceiptIssuer;
 import dev.warden.replay.ReplayGuard;
 import dev.warden.server.http.AdminApi;
 import dev.warden.server.http.AgentApi;
+import dev.warden.server.http.ApprovalApi;
 import dev.warden.server.http.HealthApi;
 import dev.warden.server.http.HttpServerFactory;
 import dev.warden.server.http.PolicyAdminApi;
@@ -145,6 +147,10 @@ public final class WardenServer implements AutoCloseable {
       Ledger ledger = new Ledger(store.usage(), clock, RESERVATION_HOLD);
       Settlements settlements = new Settlements(ledger);
       RateLimiter rateLimiter = new RateLimiter(Ticker.system());
+      Approvals approvals =
+          new Approvals(
+              store.approvals(), commitLog, entries, activePolicy, ledger, settlements, clock);
+      approvals.expireDue(clock.instant());
       DecisionPipeline pipeline =
           new DecisionPipeline(
               clock,
@@ -161,7 +167,8 @@ public final class WardenServer implements AutoCloseable {
               receipts,
               ledger,
               settlements,
-              rateLimiter);
+              rateLimiter,
+              approvals);
       OperatorTokens operators =
           new OperatorTokens(
               store.tokens(),
@@ -179,6 +186,7 @@ public final class WardenServer implements AutoCloseable {
                       new dev.warden.server.http.AllowedHosts(cfg.hosts(), cfg.loopback()))),
               new AdminApi(store, operators, entries, commitLog, clock, random),
               new PolicyAdminApi(activePolicy, operators, store),
+              new ApprovalApi(approvals, operators),
               new HealthApi(store, commitLog),
               new dev.warden.server.http.LogApi(store.log(), commitLog, logSigner.vkey()),
               new ProofApi(
@@ -195,7 +203,8 @@ public final class WardenServer implements AutoCloseable {
               summaries,
               limits.refusalSummaryInterval(),
               ledger,
-              settlements);
+              settlements,
+              approvals);
 
       String host =
           cfg.host().equals("0.0.0.0") || cfg.host().equals("::") ? "127.0.0.1" : cfg.host();

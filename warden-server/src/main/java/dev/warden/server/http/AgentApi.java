@@ -1,12 +1,18 @@
 package dev.warden.server.http;
 
+import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
 import dev.warden.pipeline.DecisionPipeline;
 import dev.warden.pipeline.DecisionResponse;
 import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The signed agent endpoints: {@code POST /v1/decisions}, {@code GET /v1/decisions/{id}}. */
 public final class AgentApi {
+  private static final Pattern WAIT = Pattern.compile("([0-9]{1,3})s");
+
   private final DecisionPipeline pipeline;
   private final RequestReader reader;
 
@@ -20,7 +26,26 @@ public final class AgentApi {
   }
 
   public void get(Context ctx) throws RequestRejected {
-    respond(ctx, pipeline.get(readCounted(ctx), ctx.pathParam("id")));
+    dev.warden.pipeline.IncomingRequest req = readCounted(ctx);
+    respond(ctx, pipeline.get(req, ctx.pathParam("id"), waitOf(ctx)));
+  }
+
+  /** {@code ?wait=30s}: how long to wait for a pending decision; zero without it. */
+  private static Duration waitOf(Context ctx) throws RequestRejected {
+    String wait = ctx.queryParam("wait");
+    if (wait == null) {
+      return Duration.ZERO;
+    }
+    Matcher m = WAIT.matcher(wait);
+    if (!m.matches()) {
+      throw new RequestRejected(
+          ErrorCode.REQUEST_INVALID,
+          "wait must be seconds like 30s (at most "
+              + DecisionPipeline.MAX_WAIT.toSeconds()
+              + "s), got "
+              + (wait.length() > 20 ? wait.substring(0, 20) + "…" : wait));
+    }
+    return Duration.ofSeconds(Long.parseLong(m.group(1)));
   }
 
   private dev.warden.pipeline.IncomingRequest readCounted(Context ctx) throws RequestRejected {

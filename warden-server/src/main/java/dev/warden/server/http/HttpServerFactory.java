@@ -31,6 +31,7 @@ public final class HttpServerFactory {
       AgentApi agent,
       AdminApi admin,
       PolicyAdminApi policy,
+      ApprovalApi approvals,
       HealthApi health,
       LogApi log,
       ProofApi proofs) {}
@@ -100,6 +101,11 @@ public final class HttpServerFactory {
           c.routes.get("/v1/admin/policy", apis.policy()::get);
           c.routes.put("/v1/admin/policy", apis.policy()::put);
           c.routes.get("/v1/admin/decisions/{id}", apis.policy()::decision);
+          c.routes.get("/v1/approvals", apis.approvals()::list);
+          c.routes.get("/v1/approvals/{id}", apis.approvals()::get);
+          c.routes.post("/v1/approvals/{id}/approve", apis.approvals()::approve);
+          c.routes.post("/v1/approvals/{id}/reject", apis.approvals()::reject);
+          c.routes.post("/v1/approvals/{id}/reevaluate", apis.approvals()::reevaluate);
 
           c.routes.exception(RequestRejected.class, (e, ctx) -> Problems.write(ctx, e));
           // Javalin's own refusals (e.g. a body over http.maxRequestSize on operator

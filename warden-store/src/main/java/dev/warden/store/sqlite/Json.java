@@ -16,6 +16,7 @@ final class Json {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
   private static final TypeReference<List<String>> SCOPES = new TypeReference<>() {};
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
   private Json() {}
 
@@ -43,6 +44,19 @@ final class Json {
       return Set.copyOf(MAPPER.readValue(json, SCOPES));
     } catch (JsonProcessingException | RuntimeException e) {
       throw new StoreException(Kind.CORRUPT, "stored token scopes are not a JSON array of strings");
+    }
+  }
+
+  /** A list of strings as a JSON array, in its order. */
+  static String list(List<String> values) {
+    return write(values);
+  }
+
+  static List<String> list(String json) throws StoreException {
+    try {
+      return List.copyOf(MAPPER.readValue(json, STRINGS));
+    } catch (JsonProcessingException | RuntimeException e) {
+      throw new StoreException(Kind.CORRUPT, "a stored list is not a JSON array of strings");
     }
   }
 

@@ -39,6 +39,7 @@ final class LogAppend {
     insertNonces(c, batch.nonces(), now);
     insertIdempotency(c, batch.idempotency(), now);
     insertDecisions(c, batch.decisions());
+    SqliteApprovalStore.write(c, batch.approvals());
     TreeWrites.insertNodes(c, batch.nodes(), db);
     TreeWrites.insertCheckpoint(c, batch.checkpoint(), db);
     writeHead(c, head.size(), batch.newHead(), db);

@@ -1,6 +1,7 @@
 package dev.warden.store.sqlite;
 
 import dev.warden.store.AgentStore;
+import dev.warden.store.ApprovalStore;
 import dev.warden.store.LogStore;
 import dev.warden.store.PolicyStore;
 import dev.warden.store.Store;
@@ -41,6 +42,7 @@ public final class SqliteStore implements Store {
   private final SqliteLogStore log;
   private final SqlitePolicyStore policies;
   private final SqliteUsageStore usage;
+  private final SqliteApprovalStore approvals;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SqliteStore(ProcessLock lock, DatabaseFile file, Database db, Clock clock) {
@@ -53,6 +55,7 @@ public final class SqliteStore implements Store {
     this.log = new SqliteLogStore(db, clock);
     this.policies = new SqlitePolicyStore(db);
     this.usage = new SqliteUsageStore(db);
+    this.approvals = new SqliteApprovalStore(db);
   }
 
   /**
@@ -138,6 +141,11 @@ public final class SqliteStore implements Store {
   @Override
   public UsageStore usage() {
     return usage;
+  }
+
+  @Override
+  public ApprovalStore approvals() {
+    return approvals;
   }
 
   /**

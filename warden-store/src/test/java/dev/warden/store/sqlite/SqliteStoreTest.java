@@ -166,7 +166,7 @@ final class SqliteStoreTest extends StoreContractTest {
   }
 
   @Test
-  void open_databaseWithoutTheUsageMigration_addsTheUsageTables() throws Exception {
+  void open_databaseOfVersion2_addsTheUsageAndApprovalTables() throws Exception {
     store().log().append(ChainBatch.of(2, "a"));
     store().close();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile());
@@ -174,7 +174,9 @@ final class SqliteStoreTest extends StoreContractTest {
       s.executeUpdate("DROP TABLE usage_lines");
       s.executeUpdate("DROP TABLE usage_reservations");
       s.executeUpdate("DROP TABLE usage_counters");
-      s.executeUpdate("DELETE FROM schema_version WHERE script = 'V3__usage.sql'");
+      s.executeUpdate("DROP TABLE approvals");
+      s.executeUpdate(
+          "DELETE FROM schema_version WHERE script IN ('V3__usage.sql', 'V4__approvals.sql')");
     }
 
     UsageStore usage = reopen().usage();
@@ -182,6 +184,7 @@ final class SqliteStoreTest extends StoreContractTest {
     assertThat(usage.reserve("r1", List.of(new Charge("c1", 10, 3, at(60))), at(0), at(30)))
         .isEqualTo(new ReserveResult.Reserved(List.of(3L)));
     assertThat(store().log().head().size()).isEqualTo(2);
+    assertThat(store().approvals().list(dev.warden.store.ApprovalState.PENDING, 10)).isEmpty();
   }
 
   @Test

@@ -1,0 +1,193 @@
+package dev.warden.store.sqlite;
+
+import dev.warden.store.ApprovalChange;
+import dev.warden.store.ApprovalRecord;
+import dev.warden.store.ApprovalRequest;
+import dev.warden.store.ApprovalState;
+import dev.warden.store.ApprovalStore;
+import dev.warden.store.ApprovalWrite;
+import dev.warden.store.StoreException;
+import dev.warden.store.StoreException.Conflict;
+import dev.warden.store.StoreException.Kind;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Approvals in {@code approvals}: read here, written by {@link #write} inside a log append. */
+final class SqliteApprovalStore implements ApprovalStore {
+  private static final String COLUMNS =
+      "decision_id, agent_id, tenant, action, resource, request_digest, policy_hash, request,"
+          + " approvers, min_approvals, expires_at, state, approved_by, opened_idx, resolved_idx,"
+          + " resolved_at";
+
+  private final Database db;
+
+  SqliteApprovalStore(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public Optional<ApprovalRecord> find(String decisionId) throws StoreException {
+    Objects.requireNonNull(decisionId, "decisionId");
+    return db.read(
+        "reading approval " + decisionId,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement("SELECT " + COLUMNS + " FROM approvals WHERE decision_id = ?")) {
+            p.setString(1, decisionId);
+            List<ApprovalRecord> found = rows(p);
+            return found.isEmpty() ? Optional.<ApprovalRecord>empty() : Optional.of(found.get(0));
+          }
+        });
+  }
+
+  @Override
+  public List<ApprovalRecord> list(ApprovalState state, int limit) throws StoreException {
+    return db.read(
+        "listing approvals",
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT "
+                      + COLUMNS
+                      + " FROM approvals WHERE state = ? ORDER BY opened_idx LIMIT ?")) {
+            p.setString(1, state.wire());
+            p.setInt(2, limit);
+            return rows(p);
+          }
+        });
+  }
+
+  @Override
+  public List<ApprovalRecord> due(Instant now, int limit) throws StoreException {
+    return db.read(
+        "listing expired approvals",
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT "
+                      + COLUMNS
+                      + " FROM approvals WHERE state = 'pending' AND expires_at <= ?"
+                      + " ORDER BY expires_at LIMIT ?")) {
+            p.setLong(1, now.toEpochMilli());
+            p.setInt(2, limit);
+            return rows(p);
+          }
+        });
+  }
+
+  /**
+   * Applies a batch's approval changes inside its transaction. A step on an approval that is not
+   * pending (resolved by another request in between) refuses the whole batch with {@link
+   * Conflict#APPROVAL}; the log then retries the batch's entries one by one.
+   */
+  static void write(Connection c, List<ApprovalWrite> writes) throws SQLException, StoreException {
+    for (ApprovalWrite w : writes) {
+      switch (w.change()) {
+        case ApprovalChange.Open open -> open(c, open.request(), w.index());
+        case ApprovalChange.Step step -> step(c, step, w.index());
+      }
+    }
+  }
+
+  private static void open(Connection c, ApprovalRequest r, long index)
+      throws SQLException, StoreException {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "INSERT INTO approvals ("
+                + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', '[]', ?, NULL, NULL)"
+                + " ON CONFLICT (decision_id) DO NOTHING")) {
+      p.setString(1, r.decisionId());
+      p.setString(2, r.agentId());
+      p.setString(3, r.tenant());
+      p.setString(4, r.action());
+      p.setString(5, r.resource());
+      p.setString(6, r.requestDigest());
+      p.setString(7, r.policyHash());
+      p.setString(8, r.request());
+      p.setString(9, Json.list(r.approvers()));
+      p.setInt(10, r.minApprovals());
+      p.setLong(11, r.expiresAt().toEpochMilli());
+      p.setLong(12, index);
+      if (p.executeUpdate() != 1) {
+        throw StoreException.conflict(
+            Conflict.APPROVAL, "approval " + r.decisionId() + " was opened before");
+      }
+    }
+  }
+
+  private static void step(Connection c, ApprovalChange.Step s, long index)
+      throws SQLException, StoreException {
+    boolean resolved = s.state() != ApprovalState.PENDING;
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "UPDATE approvals SET state = ?, approved_by = ?, resolved_idx = ?, resolved_at = ?,"
+                + " policy_hash = coalesce(?, policy_hash)"
+                + " WHERE decision_id = ? AND state = 'pending'")) {
+      p.setString(1, s.state().wire());
+      p.setString(2, Json.list(s.approvedBy()));
+      if (resolved) {
+        p.setLong(3, index);
+        p.setLong(4, s.at().toEpochMilli());
+      } else {
+        p.setNull(3, java.sql.Types.INTEGER);
+        p.setNull(4, java.sql.Types.INTEGER);
+      }
+      p.setString(5, s.rebindTo());
+      p.setString(6, s.decisionId());
+      if (p.executeUpdate() != 1) {
+        throw StoreException.conflict(
+            Conflict.APPROVAL, "approval " + s.decisionId() + " is not pending");
+      }
+    }
+  }
+
+  private static List<ApprovalRecord> rows(PreparedStatement p)
+      throws SQLException, StoreException {
+    List<ApprovalRecord> out = new ArrayList<>();
+    try (ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        out.add(Rows.read(r, "approvals", SqliteApprovalStore::row));
+      }
+    }
+    return out;
+  }
+
+  private static ApprovalRecord row(ResultSet r) throws SQLException, StoreException {
+    ApprovalRequest request =
+        new ApprovalRequest(
+            r.getString(1),
+            r.getString(2),
+            r.getString(3),
+            r.getString(4),
+            r.getString(5),
+            r.getString(6),
+            r.getString(7),
+            r.getString(8),
+            Json.list(r.getString(9)),
+            r.getInt(10),
+            Instant.ofEpochMilli(r.getLong(11)));
+    long resolvedIdx = r.getLong(15);
+    Long resolved = r.wasNull() ? null : resolvedIdx;
+    long resolvedAtMs = r.getLong(16);
+    Instant resolvedAt = r.wasNull() ? null : Instant.ofEpochMilli(resolvedAtMs);
+    try {
+      return new ApprovalRecord(
+          request,
+          ApprovalState.fromWire(r.getString(12)),
+          Json.list(r.getString(13)),
+          r.getLong(14),
+          resolved,
+          resolvedAt);
+    } catch (IllegalArgumentException e) {
+      throw new StoreException(Kind.CORRUPT, "approval " + request.decisionId() + ": " + e);
+    }
+  }
+}

@@ -44,6 +44,11 @@ final class AdminClient {
     }
   }
 
+  /** A client of the same server speaking with another operator token. */
+  AdminClient as(String otherToken) {
+    return new AdminClient(base, otherToken);
+  }
+
   static AdminClient connect(DataDir dir, @Nullable String url) throws IOException {
     return new AdminClient(serverUrl(dir, url), token(dir));
   }

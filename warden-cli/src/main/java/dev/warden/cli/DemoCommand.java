@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
       "A self-contained tour of Warden on a free loopback port.",
       "",
       "Starts a server with a fresh data directory, registers an agent, and shows an allow, a"
-          + " deny, an escalation, a refused replay and a refused forgery. Nothing outside a"
+          + " deny, an escalation approved, a refused replay and a refused forgery. Nothing outside a"
           + " temporary directory is touched."
     })
 final class DemoCommand implements Callable<Integer> {
@@ -116,8 +116,45 @@ final class DemoCommand implements Callable<Integer> {
           agent,
           "{\"action\":\"payments.transfer\",\"resource\":\"acct/ops\",\"labels\":{\"channel\":\"wire\"},\"amount\":{\"value\":\"9000.00\",\"currency\":\"USD\"}}");
 
-      step("It asks to delete a file, which needs a human (approvals: a later version):");
-      decide(agent, "{\"action\":\"files.delete\",\"resource\":\"reports/q3.pdf\"}");
+      step("It asks to delete a file, which needs a human from the 'ops' group:");
+      JsonNode pending =
+          decide(agent, "{\"action\":\"files.delete\",\"resource\":\"reports/q3.pdf\"}");
+      String pendingId = pending.path("decision_id").asText();
+
+      step("An operator of 'ops' approves it; the agent sees its decision change:");
+      AdminClient ops =
+          admin.as(
+              admin
+                  .call(
+                      "POST",
+                      "/v1/admin/tokens",
+                      AdminClient.JSON
+                          .createObjectNode()
+                          .put("subject", "ops")
+                          .set("scopes", AdminClient.JSON.createArrayNode().add("approver")))
+                  .body()
+                  .path("token")
+                  .asText());
+      AdminClient.Reply approved =
+          ops.call(
+              "POST",
+              "/v1/approvals/" + pendingId + "/approve",
+              AdminClient.JSON.createObjectNode().put("reason", "the owner agreed"));
+      out.println(
+          "    ops approves -> HTTP "
+              + approved.status()
+              + ", approval "
+              + approved.body().path("state").asText());
+      WardenClient.Response now =
+          agent.send("GET", "/v1/decisions/" + pendingId, new byte[0], Map.of());
+      JsonNode nowJson = AdminClient.JSON.readTree(now.body());
+      out.println(
+          "    agent polls -> HTTP "
+              + now.status()
+              + " decision="
+              + nowJson.path("decision").asText()
+              + " log_index="
+              + nowJson.path("log_index").asText());
 
       step("An attacker captures a signed request and sends it twice:");
       byte[] body =

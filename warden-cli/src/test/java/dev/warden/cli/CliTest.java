@@ -278,6 +278,8 @@ class CliTest {
         .contains("decision=allow")
         .contains("decision=deny")
         .contains("HTTP 202  decision=pending")
+        .contains("ops approves -> HTTP 200, approval approved")
+        .containsPattern("agent polls -> HTTP 200 decision=approved log_index=\\d+")
         .contains("replay -> HTTP 409 replay.nonce_reused")
         .contains("HTTP 401 auth.bad_signature")
         .contains("-> receipt OK: decision")

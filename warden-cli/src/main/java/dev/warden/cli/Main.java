@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
       ProofCommand.class,
       AuditCommand.class,
       PolicyCommand.class,
+      ApprovalsCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeOnInvalidInput = 2,

@@ -2,6 +2,8 @@ package dev.warden.store.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.warden.store.ApprovalChange;
+import dev.warden.store.ApprovalWrite;
 import dev.warden.store.BatchSealer;
 import dev.warden.store.DecisionRef;
 import dev.warden.store.IdempotencyRecord;
@@ -27,6 +29,8 @@ public final class ChainBatch implements BatchSealer {
   private final List<NonceRecord> nonces = new ArrayList<>();
   private final List<IdempotencyRecord> idempotency = new ArrayList<>();
   private final List<String[]> decisions = new ArrayList<>();
+  private final List<ApprovalChange> approvalChanges = new ArrayList<>();
+  private final List<Integer> approvalOffsets = new ArrayList<>();
   private volatile @Nullable LogHead sealedAgainst;
 
   private ChainBatch(int count, String tag) {
@@ -55,6 +59,13 @@ public final class ChainBatch implements BatchSealer {
     return this;
   }
 
+  /** An approval change recorded by the entry at {@code offset} within this batch. */
+  public ChainBatch approval(ApprovalChange change, int offset) {
+    approvalChanges.add(change);
+    approvalOffsets.add(offset);
+    return this;
+  }
+
   @Override
   public SealedBatch seal(LogHead head) {
     sealedAgainst = head;
@@ -70,8 +81,20 @@ public final class ChainBatch implements BatchSealer {
     for (String[] d : decisions) {
       refs.add(new DecisionRef(d[0], d[1], head.size() + Integer.parseInt(d[2])));
     }
+    List<ApprovalWrite> approvals = new ArrayList<>();
+    for (int i = 0; i < approvalChanges.size(); i++) {
+      approvals.add(
+          new ApprovalWrite(head.size() + approvalOffsets.get(i), approvalChanges.get(i)));
+    }
     return new SealedBatch(
-        new LogHead(head.size() + count, state), entries, nonces, idempotency, refs);
+        new LogHead(head.size() + count, state),
+        entries,
+        nonces,
+        idempotency,
+        refs,
+        List.of(),
+        null,
+        approvals);
   }
 
   /** The head this batch was last sealed against, or null if it never was. */

@@ -21,6 +21,7 @@ public abstract class StoreContractTest
     implements AgentStoreContract,
         TokenStoreContract,
         PolicyStoreContract,
+        ApprovalStoreContract,
         LogStoreContract,
         TreeStoreContract,
         LogExpiryContract,

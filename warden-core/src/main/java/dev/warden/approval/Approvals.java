@@ -217,7 +217,6 @@ public final class Approvals {
    * Waits up to {@code timeout} for decision {@code decisionId}'s approval to be resolved; returns
    * at once if it is resolved, or is no approval.
    */
-  @SuppressWarnings("FutureReturnValueIgnored")
   public void await(String decisionId, Duration timeout) throws StoreException {
     Waiters.Wait w = waiters.register(decisionId);
     var a = store.find(decisionId);

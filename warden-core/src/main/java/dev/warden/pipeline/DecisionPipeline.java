@@ -5,7 +5,6 @@ import dev.warden.approval.Approvals;
 import dev.warden.auth.AgentAuthenticator;
 import dev.warden.auth.Authenticated;
 import dev.warden.budget.Ledger;
-import dev.warden.budget.Outcome;
 import dev.warden.budget.Settlements;
 import dev.warden.crypto.Digests;
 import dev.warden.error.ErrorCode;
@@ -27,13 +26,8 @@ import dev.warden.policy.Escalation;
 import dev.warden.policy.Policy;
 import dev.warden.policy.PolicyDecision;
 import dev.warden.policy.PolicyRequest;
-import dev.warden.policy.RateLimitRule;
-import dev.warden.policy.Scope;
 import dev.warden.policy.Usage;
-import dev.warden.ratelimit.Decision;
-import dev.warden.ratelimit.RateLimitHeaders;
 import dev.warden.ratelimit.RateLimiter;
-import dev.warden.ratelimit.Subjects;
 import dev.warden.replay.ReplayGuard;
 import dev.warden.store.AgentRecord;
 import dev.warden.store.ApprovalChange;
@@ -75,9 +69,8 @@ public final class DecisionPipeline {
   private final LogStore logStore;
   private final RefusalSummaries summaries;
   private final Receipts receipts;
-  private final Ledger ledger;
-  private final Settlements settlements;
-  private final RateLimiter rateLimiter;
+  private final BudgetStage budgets;
+  private final AgentRateLimits rateLimits;
   private final Approvals approvals;
 
   public DecisionPipeline(
@@ -109,9 +102,8 @@ public final class DecisionPipeline {
     this.logStore = logStore;
     this.summaries = summaries;
     this.receipts = receipts;
-    this.ledger = ledger;
-    this.settlements = settlements;
-    this.rateLimiter = rateLimiter;
+    this.budgets = new BudgetStage(ledger, settlements);
+    this.rateLimits = new AgentRateLimits(rateLimiter);
     this.approvals = approvals;
   }
 
@@ -127,7 +119,7 @@ public final class DecisionPipeline {
       verifyDigest(req);
       refusal.nonce = reserveNonce(auth);
       Policy active = policy.get();
-      refusal.headers = limitRate(auth.agent(), active);
+      refusal.headers = rateLimits.take(auth.agent(), active);
       JsonNode body = parseBody(req.body());
       byte[] digest = Digests.sha256(Canonical.bytes(body));
       refusal.requestDigest = Digests.prefixed(digest);
@@ -141,7 +133,7 @@ public final class DecisionPipeline {
       }
       PolicyRequest asked = policyRequest(auth.agent(), action, active, now);
       PolicyDecision d = active.evaluate(asked);
-      Budgeted b = budget(refusal.decisionId, active, asked, d);
+      BudgetStage.Budgeted b = budgets.apply(refusal.decisionId, active, asked, d);
       return logDecision(refusal, action, b.decision(), active, claim, digest, b.reserved())
           .withHeaders(refusal.headers);
     } catch (RequestRejected r) {
@@ -184,7 +176,7 @@ public final class DecisionPipeline {
       if (!wait.isZero()) {
         approvals.await(decisionId, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
       }
-      return current(ref).withHeaders(currentLimits(auth.agent()));
+      return current(ref).withHeaders(rateLimits.current(auth.agent(), policy.get()));
     } catch (RequestRejected r) {
       if (r.code() == ErrorCode.REQUEST_NOT_FOUND) {
         throw r;
@@ -253,37 +245,6 @@ public final class DecisionPipeline {
     return new NonceRecord(auth.agent().id(), auth.params().nonce(), until);
   }
 
-  /**
-   * Takes a token from the agent's and the tenant's buckets of the policy's {@code limits}, all or
-   * none, and returns the {@code RateLimit} headers of every answer from here on.
-   *
-   * @throws RequestRejected {@code limit.rate} with {@code Retry-After} when a bucket is empty
-   */
-  private Map<String, String> limitRate(AgentRecord agent, Policy active) throws RequestRejected {
-    if (active.rateLimits().isEmpty()) {
-      return Map.of();
-    }
-    Decision d =
-        rateLimiter.acquire(active.rateLimits(), Subjects.agent(agent.id(), agent.tenant()));
-    Map<String, String> headers = RateLimitHeaders.of(d);
-    if (d instanceof Decision.Limited limited) {
-      String whose =
-          limited.rule().scope() == Scope.TENANT
-              ? "tenant " + agent.tenant()
-              : "agent " + agent.id();
-      throw RateLimitHeaders.refusal(limited, whose);
-    }
-    return headers;
-  }
-
-  /** The agent's rate-limit headers as its buckets stand, taking nothing. */
-  private Map<String, String> currentLimits(AgentRecord agent) {
-    List<RateLimitRule> rules = policy.get().rateLimits();
-    return rules.isEmpty()
-        ? Map.of()
-        : RateLimitHeaders.of(rateLimiter.peek(rules, Subjects.agent(agent.id(), agent.tenant())));
-  }
-
   private JsonNode parseBody(byte[] body) throws RequestRejected {
     try {
       return StrictJson.parse(body, limits.json());
@@ -298,7 +259,7 @@ public final class DecisionPipeline {
 
   private PolicyRequest policyRequest(
       AgentRecord agent, ActionRequest a, Policy active, Instant now) {
-    Usage usage = rule -> ledger.used(rule, agent.id(), agent.tenant(), active.zone(), now);
+    Usage usage = budgets.usage(agent.id(), agent.tenant(), active, now);
     return new PolicyRequest(
         agent.id(),
         agent.tenant(),
@@ -310,47 +271,6 @@ public final class DecisionPipeline {
         a.json(),
         now,
         usage);
-  }
-
-  /**
-   * The decision after budgets and quotas.
-   *
-   * @param reserved whether a reservation was made (to settle once the decision is logged)
-   */
-  private record Budgeted(PolicyDecision decision, boolean reserved) {}
-
-  /**
-   * For an allow, reserves the request's amount on every budget and 1 on every quota that selects
-   * it, all or none; what does not fit turns the allow into a deny naming it.
-   */
-  private Budgeted budget(String decisionId, Policy active, PolicyRequest asked, PolicyDecision d)
-      throws StoreException {
-    if (d.effect() != Effect.ALLOW) {
-      return new Budgeted(d, false);
-    }
-    JsonNode amount = asked.body().path("amount");
-    Outcome outcome =
-        ledger.reserve(
-            decisionId,
-            active.budgetsFor(asked),
-            asked.agentId(),
-            asked.tenant(),
-            amount.path("value").textValue(),
-            amount.path("currency").textValue(),
-            active.zone(),
-            asked.now());
-    if (outcome instanceof Outcome.Refused r) {
-      return new Budgeted(overBudget(d, r), false);
-    }
-    return new Budgeted(d, !((Outcome.Reserved) outcome).charges().isEmpty());
-  }
-
-  /** An allow that a budget or quota refuses: a deny that says which and what is left. */
-  private static PolicyDecision overBudget(PolicyDecision allowed, Outcome.Refused r) {
-    return new PolicyDecision(
-        Effect.DENY,
-        List.of(new PolicyDecision.Reason(r.rule().id(), r.code(), r.message())),
-        allowed.matched());
   }
 
   private DecisionResponse logDecision(
@@ -431,30 +351,17 @@ public final class DecisionPipeline {
               new PendingEntry(entry, ctx.decisionId, auth.agent().id(), ctx.nonce, idem, open));
     } catch (RequestRejected | RuntimeException e) {
       if (reserved) {
-        releaseQuietly(ctx.decisionId);
+        budgets.releaseQuietly(ctx.decisionId);
       }
       throw e;
     }
     ctx.nonce = null; // durable now
     if (reserved) {
-      // The allow is durable: with no adapter the receipt is the warrant, so the money is spent.
-      settlements.committed(ctx.decisionId);
+      budgets.spent(ctx.decisionId);
     }
     int status = DecisionView.status(decision);
     byte[] body = DecisionView.render(entry, index, receipts.receipt(entry, index));
     return new DecisionResponse(status, body, ctx.decisionId, false, java.util.Map.of());
-  }
-
-  /**
-   * Gives back the reservation of a decision that could not be logged. If this fails too, the
-   * reservation expires and {@link Ledger#settleExpired} releases it: the decision is in no log.
-   */
-  private void releaseQuietly(String decisionId) {
-    try {
-      ledger.release(decisionId);
-    } catch (StoreException | RuntimeException ignored) {
-      // Settled on expiry.
-    }
   }
 
   private DecisionResponse replayed(String decisionId) throws RequestRejected, StoreException {
@@ -521,7 +428,7 @@ public final class DecisionPipeline {
      */
     RequestRejected log(RequestRejected r) {
       if (headers.isEmpty() && r.code() != ErrorCode.LIMIT_RATE) {
-        headers = currentLimits(auth.agent());
+        headers = rateLimits.current(auth.agent(), policy.get());
       }
       if (r.code() == ErrorCode.STORE_UNAVAILABLE) {
         return r; // nothing can be logged; fail closed without pretending otherwise

@@ -123,7 +123,7 @@ public final class Approvals {
         return step(
             a, operator, "approve", ApprovalState.PENDING, "approval.counted", message, approvedBy);
       }
-      return approveFinally(a, operator, "approve", message, approvedBy);
+      return approveFinally(a, operator, "approve", message, approvedBy, r.policyHash());
     } finally {
       lock.unlock();
     }
@@ -168,7 +168,7 @@ public final class Approvals {
       PolicyDecision d = active.evaluate(Requests.of(a.request(), clock.instant()));
       String why = d.reasons().get(0).code() + ": " + d.reasons().get(0).message();
       return switch (d.effect()) {
-        case ALLOW -> approveFinally(a, operator, "reevaluate", why, a.approvedBy());
+        case ALLOW -> approveFinally(a, operator, "reevaluate", why, a.approvedBy(), active.hash());
         case DENY ->
             step(
                 a,
@@ -177,7 +177,8 @@ public final class Approvals {
                 ApprovalState.REJECTED,
                 d.reasons().get(0).code(),
                 why,
-                a.approvedBy());
+                a.approvedBy(),
+                active.hash());
         case ESCALATE -> rebind(a, operator, active, why);
       };
     } finally {
@@ -267,7 +268,12 @@ public final class Approvals {
 
   /** The last approval: reserve the budgets as for an allow; what does not fit rejects it. */
   private ApprovalRecord approveFinally(
-      ApprovalRecord a, String operator, String stepName, String message, List<String> approvedBy)
+      ApprovalRecord a,
+      String operator,
+      String stepName,
+      String message,
+      List<String> approvedBy,
+      String policyHash)
       throws RequestRejected, StoreException {
     ApprovalRequest r = a.request();
     Policy active = policy.get();
@@ -290,7 +296,8 @@ public final class Approvals {
           ApprovalState.REJECTED,
           refused.code(),
           refused.message(),
-          approvedBy);
+          approvedBy,
+          policyHash);
     }
     boolean reserved = !((Outcome.Reserved) budgets).charges().isEmpty();
     ApprovalRecord approved;
@@ -303,7 +310,8 @@ public final class Approvals {
               ApprovalState.APPROVED,
               "approval.approved",
               message,
-              approvedBy);
+              approvedBy,
+              policyHash);
     } catch (RequestRejected | StoreException | RuntimeException e) {
       if (reserved) {
         ledger.release(r.decisionId());
@@ -359,6 +367,23 @@ public final class Approvals {
       String message,
       List<String> approvedBy)
       throws RequestRejected, StoreException {
+    return step(a, operator, stepName, next, code, message, approvedBy, a.request().policyHash());
+  }
+
+  /**
+   * {@link #step}, recording {@code policyHash} as the policy of the step (a re-evaluation's
+   * outcome is the active policy's, not the one that escalated).
+   */
+  private ApprovalRecord step(
+      ApprovalRecord a,
+      String operator,
+      String stepName,
+      ApprovalState next,
+      String code,
+      String message,
+      List<String> approvedBy,
+      String policyHash)
+      throws RequestRejected, StoreException {
     ApprovalRequest r = a.request();
     Instant now = clock.instant();
     byte[] entry =
@@ -371,7 +396,7 @@ public final class Approvals {
             List.of(new Entries.Reason(null, code, message)),
             approvedBy,
             r.minApprovals(),
-            r.policyHash());
+            policyHash);
     log.append(
         PendingEntry.approval(
             entry, new ApprovalChange.Step(r.decisionId(), next, approvedBy, now, null)));

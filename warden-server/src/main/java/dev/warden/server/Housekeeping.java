@@ -8,6 +8,8 @@ import dev.warden.log.Entries;
 import dev.warden.log.GroupCommitLog;
 import dev.warden.log.RefusalSummaries;
 import dev.warden.pipeline.DecisionView;
+import dev.warden.store.ApprovalRecord;
+import dev.warden.store.ApprovalState;
 import dev.warden.store.DecisionRef;
 import dev.warden.store.Store;
 import dev.warden.store.StoreException;
@@ -85,12 +87,17 @@ final class Housekeeping implements AutoCloseable {
   }
 
   /**
-   * Whether {@code decisionId} is an allow durable in the log. A store failure is thrown (as {@link
+   * Whether {@code decisionId} is an allow durable in the log: an allow decision, or an escalation
+   * whose approval was logged as approved. A store failure is thrown (as {@link
    * UncheckedStoreException}) rather than answered: "no" would release money an action may have
    * spent.
    */
-  private static boolean allowed(Store store, String decisionId) {
+  static boolean allowed(Store store, String decisionId) {
     try {
+      Optional<ApprovalRecord> approval = store.approvals().find(decisionId);
+      if (approval.isPresent()) {
+        return approval.get().state() == ApprovalState.APPROVED;
+      }
       Optional<DecisionRef> ref = store.log().findDecision(decisionId);
       if (ref.isEmpty()) {
         return false;

@@ -166,6 +166,23 @@ final class ApprovalFlowTest {
 
     assertThat(r.path("state").asText()).isEqualTo("rejected");
     assertThat(decision(id).path("decision").asText()).isEqualTo("rejected");
+    String active = TestWarden.json(w.admin("GET", "/v1/admin/policy", null)).path("hash").asText();
+    List<JsonNode> steps = w.entries("approval");
+    assertThat(steps.get(steps.size() - 1).path("policy_hash").asText())
+        .as("the re-evaluation is the active policy's")
+        .isEqualTo(active);
+  }
+
+  @Test
+  void settlement_countsAnApprovedEscalationAsAllowed_andAPendingOneNot() throws Exception {
+    policy("any", 1, "15m");
+    String approved = escalate();
+    String pending = escalate();
+    w.admin("POST", "/v1/approvals/" + approved + "/approve", null);
+
+    assertThat(Housekeeping.allowed(w.server().store(), approved)).isTrue();
+    assertThat(Housekeeping.allowed(w.server().store(), pending)).isFalse();
+    assertThat(Housekeeping.allowed(w.server().store(), "01JUNKNOWN0000000000000000")).isFalse();
   }
 
   @Test

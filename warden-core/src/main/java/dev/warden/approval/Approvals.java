@@ -9,6 +9,7 @@ import dev.warden.error.RequestRejected;
 import dev.warden.log.Entries;
 import dev.warden.log.GroupCommitLog;
 import dev.warden.log.PendingEntry;
+import dev.warden.policy.Escalation;
 import dev.warden.policy.Policy;
 import dev.warden.policy.PolicyDecision;
 import dev.warden.store.ApprovalChange;
@@ -157,7 +158,10 @@ public final class Approvals {
   /**
    * Evaluates the pending request again under the active policy, for an approval refused with
    * {@code approval.policy_changed}: an allow approves it (budgets reserved), a deny rejects it, an
-   * escalation binds it to the new policy with no approvals counted yet.
+   * escalation binds it to the new policy and its approval terms with no approvals counted yet.
+   *
+   * @throws RequestRejected {@code admin.conflict} if the active policy is the one that escalated
+   *     it (re-evaluating would only drop the approvals counted)
    */
   public ApprovalRecord reevaluate(String decisionId, String operator)
       throws RequestRejected, StoreException {
@@ -165,6 +169,16 @@ public final class Approvals {
     try {
       ApprovalRecord a = pending(decisionId);
       Policy active = policy.get();
+      if (active.hash().equals(a.request().policyHash())) {
+        // Nothing to re-evaluate; and a rebind would drop the approvals counted so far.
+        throw new RequestRejected(
+            ErrorCode.ADMIN_CONFLICT,
+            "decision "
+                + decisionId
+                + " was escalated by the active policy "
+                + active.hash()
+                + "; there is nothing to re-evaluate");
+      }
       PolicyDecision d = active.evaluate(Requests.of(a.request(), clock.instant()));
       String why = d.reasons().get(0).code() + ": " + d.reasons().get(0).message();
       return switch (d.effect()) {
@@ -179,7 +193,7 @@ public final class Approvals {
                 why,
                 a.approvedBy(),
                 active.hash());
-        case ESCALATE -> rebind(a, operator, active, why);
+        case ESCALATE -> rebind(a, operator, active, d, why);
       };
     } finally {
       lock.unlock();
@@ -324,9 +338,12 @@ public final class Approvals {
     return approved;
   }
 
-  private ApprovalRecord rebind(ApprovalRecord a, String operator, Policy active, String why)
+  /** Binds a pending approval to {@code active} and the terms of its escalation, uncounted. */
+  private ApprovalRecord rebind(
+      ApprovalRecord a, String operator, Policy active, PolicyDecision d, String why)
       throws RequestRejected, StoreException {
     ApprovalRequest r = a.request();
+    Escalation terms = active.escalation(d);
     byte[] entry =
         entries.approval(
             clock.instant(),
@@ -336,13 +353,18 @@ public final class Approvals {
             "pending",
             List.of(new Entries.Reason(null, "approval.rebound", why)),
             List.of(),
-            r.minApprovals(),
+            terms.minApprovals(),
             active.hash());
     log.append(
         PendingEntry.approval(
             entry,
             new ApprovalChange.Step(
-                r.decisionId(), ApprovalState.PENDING, List.of(), clock.instant(), active.hash())));
+                r.decisionId(),
+                ApprovalState.PENDING,
+                List.of(),
+                clock.instant(),
+                new ApprovalChange.Rebind(
+                    active.hash(), terms.approvers(), terms.minApprovals()))));
     return find(r.decisionId());
   }
 

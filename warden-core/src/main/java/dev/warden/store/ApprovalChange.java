@@ -34,21 +34,38 @@ public sealed interface ApprovalChange {
    * @param state the state after the step ({@link ApprovalState#PENDING} if more approvals are
    *     needed)
    * @param approvedBy every distinct approver after the step
-   * @param rebindTo for a re-evaluation that escalates again under a new policy: its hash, which
-   *     the approval is bound to from now on; null otherwise
+   * @param rebind for a re-evaluation that escalates again under a new policy: the policy and its
+   *     approval terms the approval is bound to from now on; null otherwise
    */
   record Step(
       String decisionId,
       ApprovalState state,
       List<String> approvedBy,
       Instant at,
-      @Nullable String rebindTo)
+      @Nullable Rebind rebind)
       implements ApprovalChange {
     public Step {
       Objects.requireNonNull(decisionId, "decisionId");
       Objects.requireNonNull(state, "state");
       approvedBy = List.copyOf(approvedBy);
       Objects.requireNonNull(at, "at");
+      if (rebind != null && state != ApprovalState.PENDING) {
+        throw new IllegalArgumentException("only a pending approval is rebound");
+      }
+    }
+  }
+
+  /**
+   * New terms of a pending approval after a re-evaluation escalated it again: the new policy, its
+   * approvers and how many approvals it needs. The expiry stays: the agent is already waiting.
+   */
+  record Rebind(String policyHash, List<String> approvers, int minApprovals) {
+    public Rebind {
+      Objects.requireNonNull(policyHash, "policyHash");
+      approvers = List.copyOf(approvers);
+      if (minApprovals < 1) {
+        throw new IllegalArgumentException("min_approvals is at least 1");
+      }
     }
   }
 }

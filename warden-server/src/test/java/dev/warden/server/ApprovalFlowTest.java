@@ -157,6 +157,40 @@ final class ApprovalFlowTest {
   }
 
   @Test
+  void reevaluate_underTheSamePolicy_isRefusedAndKeepsTheApprovalsCounted() throws Exception {
+    policy("[alice, bob]", 2, "15m");
+    String alice = token("alice", "\"approver\"");
+    String id = escalate();
+    as(alice, "POST", "/v1/approvals/" + id + "/approve", null);
+
+    HttpResponse<String> r = w.admin("POST", "/v1/approvals/" + id + "/reevaluate", null);
+
+    assertThat(r.statusCode()).isEqualTo(409);
+    assertThat(TestWarden.json(r).path("code").asText()).isEqualTo("admin.conflict");
+    JsonNode a = TestWarden.json(w.admin("GET", "/v1/approvals/" + id, null));
+    assertThat(a.path("approved_by").toString()).isEqualTo("[\"alice\"]");
+  }
+
+  @Test
+  void reevaluate_underAPolicyThatEscalatesDifferently_takesItsApprovers() throws Exception {
+    policy("[alice]", 1, "15m");
+    String id = escalate();
+    policy("[bob, carol]", 2, "15m");
+
+    JsonNode rebound =
+        TestWarden.json(w.admin("POST", "/v1/approvals/" + id + "/reevaluate", null));
+
+    assertThat(rebound.path("approvers").toString()).isEqualTo("[\"bob\",\"carol\"]");
+    assertThat(rebound.path("min_approvals").asInt()).isEqualTo(2);
+    String alice = token("alice", "\"approver\"");
+    assertThat(
+            TestWarden.json(as(alice, "POST", "/v1/approvals/" + id + "/approve", null))
+                .path("code")
+                .asText())
+        .isEqualTo("approval.forbidden");
+  }
+
+  @Test
   void reevaluate_underAPolicyThatDenies_rejects() throws Exception {
     policy("any", 1, "15m");
     String id = escalate();

@@ -129,7 +129,8 @@ final class SqliteApprovalStore implements ApprovalStore {
     try (PreparedStatement p =
         c.prepareStatement(
             "UPDATE approvals SET state = ?, approved_by = ?, resolved_idx = ?, resolved_at = ?,"
-                + " policy_hash = coalesce(?, policy_hash)"
+                + " policy_hash = coalesce(?, policy_hash), approvers = coalesce(?, approvers),"
+                + " min_approvals = coalesce(?, min_approvals)"
                 + " WHERE decision_id = ? AND state = 'pending'")) {
       p.setString(1, s.state().wire());
       p.setString(2, Json.list(s.approvedBy()));
@@ -140,8 +141,15 @@ final class SqliteApprovalStore implements ApprovalStore {
         p.setNull(3, java.sql.Types.INTEGER);
         p.setNull(4, java.sql.Types.INTEGER);
       }
-      p.setString(5, s.rebindTo());
-      p.setString(6, s.decisionId());
+      ApprovalChange.Rebind rebind = s.rebind();
+      p.setString(5, rebind == null ? null : rebind.policyHash());
+      p.setString(6, rebind == null ? null : Json.list(rebind.approvers()));
+      if (rebind == null) {
+        p.setNull(7, java.sql.Types.INTEGER);
+      } else {
+        p.setInt(7, rebind.minApprovals());
+      }
+      p.setString(8, s.decisionId());
       if (p.executeUpdate() != 1) {
         throw StoreException.conflict(
             Conflict.APPROVAL, "approval " + s.decisionId() + " is not pending");

@@ -117,22 +117,39 @@ public interface ApprovalStoreContract extends ContractFixture {
   }
 
   @Test
-  default void rebind_changesThePolicyAndResetsApprovals() throws Exception {
+  default void rebind_changesThePolicyAndItsTermsAndResetsApprovals() throws Exception {
     store()
         .log()
         .append(ChainBatch.of(1, "a").approval(new ApprovalChange.Open(request("d1", 60)), 0));
-    String next = "sha256:" + "ef".repeat(32);
-
     store()
         .log()
         .append(
             ChainBatch.of(1, "b")
                 .approval(
-                    new ApprovalChange.Step("d1", ApprovalState.PENDING, List.of(), at(1), next),
+                    new ApprovalChange.Step(
+                        "d1", ApprovalState.PENDING, List.of("alice"), at(1), null),
+                    0));
+    String next = "sha256:" + "ef".repeat(32);
+
+    store()
+        .log()
+        .append(
+            ChainBatch.of(1, "c")
+                .approval(
+                    new ApprovalChange.Step(
+                        "d1",
+                        ApprovalState.PENDING,
+                        List.of(),
+                        at(2),
+                        new ApprovalChange.Rebind(next, List.of("carol"), 3)),
                     0));
 
     ApprovalRecord a = approvals().find("d1").orElseThrow();
     assertThat(a.request().policyHash()).isEqualTo(next);
+    assertThat(a.request().approvers()).containsExactly("carol");
+    assertThat(a.request().minApprovals()).isEqualTo(3);
+    assertThat(a.request().expiresAt()).as("the agent is already waiting").isEqualTo(at(60));
+    assertThat(a.approvedBy()).isEmpty();
     assertThat(a.state()).isEqualTo(ApprovalState.PENDING);
   }
 

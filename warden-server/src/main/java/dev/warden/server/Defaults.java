@@ -36,6 +36,24 @@ final class Defaults {
           idempotency_retention: 24h
           refusal_summary_interval: 10s
           warrant_ttl: 5m
+        # Adapters run allowed actions (POST /v1/actions); the first whose actions match serves.
+        # An action no adapter serves is decision-only: its receipt is the warrant.
+        # adapters:
+        #   - id: payments-api
+        #     type: http
+        #     actions: ["payments.*"]
+        #     method: POST
+        #     url: https://api.example.com/v1/transfers/{resource}
+        #     headers:
+        #       Authorization: "Bearer {secret:payments_token}"
+        #     timeout: {connect: 2s, read: 10s}
+        #   - id: receipts-only
+        #     type: none
+        #     actions: ["*.read"]
+        # Secrets adapters inject; never returned to agents, never logged.
+        # secrets:
+        #   payments_token: {env: PAYMENTS_TOKEN}
+        #   other_token: {file: /etc/warden/other-token}   # mode 0600
         """
         .formatted(listen);
   }

@@ -2,11 +2,14 @@ package dev.warden.server;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.warden.json.JsonLimits;
 import dev.warden.limits.Limits;
 import dev.warden.log.ParamsMode;
+import dev.warden.server.adapter.AdapterConfigException;
+import dev.warden.server.adapter.Adapters;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -32,7 +35,8 @@ public record ServerConfig(
     @Nullable Path tlsCert,
     @Nullable Path tlsKey,
     List<String> hosts,
-    Flags flags) {
+    Flags flags,
+    Adapters adapters) {
 
   /**
    * Command-line switches that loosen a safe default, each only when said explicitly.
@@ -74,7 +78,9 @@ public record ServerConfig(
       @JsonProperty("policy") @Nullable String policy,
       @JsonProperty("tls") @Nullable Tls tls,
       @JsonProperty("hosts") @Nullable List<String> hosts,
-      @JsonProperty("limits") @Nullable LimitsFile limits) {}
+      @JsonProperty("limits") @Nullable LimitsFile limits,
+      @JsonProperty("adapters") @Nullable JsonNode adapters,
+      @JsonProperty("secrets") @Nullable JsonNode secrets) {}
 
   /** Reads {@code warden.yaml}; relative paths in it are relative to the data directory. */
   public static ServerConfig load(DataDir dir) throws IOException {
@@ -85,7 +91,7 @@ public record ServerConfig(
       throw new IOException(dir.config() + ": " + firstLine(e.getMessage()), e);
     }
     if (f == null) {
-      f = new File(null, null, null, null, null, null, null);
+      f = new File(null, null, null, null, null, null, null, null, null);
     }
     String listen = f.listen() == null ? "127.0.0.1:" + Defaults.PORT : f.listen();
     HostPort hp = HostPort.parse(listen);
@@ -105,6 +111,12 @@ public record ServerConfig(
     if ((cert == null) != (key == null)) {
       throw new IOException(dir.config() + ": tls needs both cert and key");
     }
+    Adapters adapters;
+    try {
+      adapters = Adapters.load(f.adapters(), f.secrets());
+    } catch (AdapterConfigException e) {
+      throw new IOException(dir.config() + ": " + e.getMessage(), e);
+    }
     return new ServerConfig(
         hp.host(),
         hp.port(),
@@ -115,18 +127,29 @@ public record ServerConfig(
         cert,
         key,
         f.hosts() == null ? List.of() : List.copyOf(f.hosts()),
-        Flags.NONE);
+        Flags.NONE,
+        adapters);
   }
 
   public ServerConfig withListen(String listen) {
     HostPort hp = HostPort.parse(listen);
     return new ServerConfig(
-        hp.host(), hp.port(), origin, params, policyFile, limits, tlsCert, tlsKey, hosts, flags);
+        hp.host(),
+        hp.port(),
+        origin,
+        params,
+        policyFile,
+        limits,
+        tlsCert,
+        tlsKey,
+        hosts,
+        flags,
+        adapters);
   }
 
   public ServerConfig withFlags(Flags flags) {
     return new ServerConfig(
-        host, port, origin, params, policyFile, limits, tlsCert, tlsKey, hosts, flags);
+        host, port, origin, params, policyFile, limits, tlsCert, tlsKey, hosts, flags, adapters);
   }
 
   /** Whether the listen address is a loopback address (then loopback Host names are allowed). */

@@ -4,6 +4,7 @@ import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
 import dev.warden.store.ApprovalWrite;
 import dev.warden.store.DecisionRef;
+import dev.warden.store.ExecutionWrite;
 import dev.warden.store.IdempotencyRecord;
 import dev.warden.store.LogHead;
 import dev.warden.store.LogStore;
@@ -196,6 +197,10 @@ public final class GroupCommitLog implements AutoCloseable {
           new RequestRejected(
               ErrorCode.APPROVAL_RESOLVED,
               "the approval was resolved by someone else at the same time; nothing was changed");
+      case EXECUTION ->
+          new RequestRejected(
+              ErrorCode.STORE_UNAVAILABLE,
+              "the execution was already started or finished; nothing was changed");
       case IDEMPOTENCY_KEY ->
           new RequestRejected(
               ErrorCode.IDEMPOTENCY_IN_FLIGHT,
@@ -219,6 +224,7 @@ public final class GroupCommitLog implements AutoCloseable {
     List<IdempotencyRecord> idem = new ArrayList<>();
     List<DecisionRef> decisions = new ArrayList<>();
     List<ApprovalWrite> approvals = new ArrayList<>();
+    List<ExecutionWrite> executions = new ArrayList<>();
     for (Job j : batch) {
       PendingEntry p = j.entry;
       long index = frontier.size();
@@ -236,6 +242,9 @@ public final class GroupCommitLog implements AutoCloseable {
       if (p.approval() != null) {
         approvals.add(new ApprovalWrite(index, p.approval()));
       }
+      if (p.execution() != null) {
+        executions.add(new ExecutionWrite(index, p.execution()));
+      }
     }
     String note = checkpointer.sign(frontier.size(), frontier.root());
     return new SealedBatch(
@@ -246,7 +255,8 @@ public final class GroupCommitLog implements AutoCloseable {
         decisions,
         nodes,
         new StoredCheckpoint(frontier.size(), note),
-        approvals);
+        approvals,
+        executions);
   }
 
   private static RequestRejected unavailable(String detail) {

@@ -1,6 +1,7 @@
 package dev.warden.log;
 
 import dev.warden.store.ApprovalChange;
+import dev.warden.store.ExecutionChange;
 import dev.warden.store.IdempotencyRecord;
 import dev.warden.store.NonceRecord;
 import java.util.Objects;
@@ -14,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  *     /v1/decisions/{id}}; null for entries that are not decisions
  * @param agentId the agent the decision belongs to; null exactly when {@code decisionId} is
  * @param approval the approval change written with the entry, if any
+ * @param execution the execution change written with the entry, if any
  */
 public record PendingEntry(
     byte[] entry,
@@ -21,13 +23,25 @@ public record PendingEntry(
     @Nullable String agentId,
     @Nullable NonceRecord nonce,
     @Nullable IdempotencyRecord idempotency,
-    @Nullable ApprovalChange approval) {
+    @Nullable ApprovalChange approval,
+    @Nullable ExecutionChange execution) {
 
   public PendingEntry {
     Objects.requireNonNull(entry, "entry");
     if ((decisionId == null) != (agentId == null)) {
       throw new IllegalArgumentException("decisionId and agentId go together");
     }
+  }
+
+  /** An entry that changes no execution. */
+  public PendingEntry(
+      byte[] entry,
+      @Nullable String decisionId,
+      @Nullable String agentId,
+      @Nullable NonceRecord nonce,
+      @Nullable IdempotencyRecord idempotency,
+      @Nullable ApprovalChange approval) {
+    this(entry, decisionId, agentId, nonce, idempotency, approval, null);
   }
 
   /** An entry that changes no approval. */
@@ -37,16 +51,21 @@ public record PendingEntry(
       @Nullable String agentId,
       @Nullable NonceRecord nonce,
       @Nullable IdempotencyRecord idempotency) {
-    this(entry, decisionId, agentId, nonce, idempotency, null);
+    this(entry, decisionId, agentId, nonce, idempotency, null, null);
   }
 
   /** An entry that carries no other state (summaries, admin actions, policy activations). */
   public static PendingEntry of(byte[] entry) {
-    return new PendingEntry(entry, null, null, null, null, null);
+    return new PendingEntry(entry, null, null, null, null, null, null);
   }
 
   /** An entry recording {@code change} to an approval (its approval, rejection, expiry). */
   public static PendingEntry approval(byte[] entry, ApprovalChange change) {
-    return new PendingEntry(entry, null, null, null, null, change);
+    return new PendingEntry(entry, null, null, null, null, change, null);
+  }
+
+  /** An entry recording {@code change} to an execution (its outcome). */
+  public static PendingEntry execution(byte[] entry, ExecutionChange change) {
+    return new PendingEntry(entry, null, null, null, null, null, change);
   }
 }

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * Everything one group commit writes, in one transaction: the entries with their indexes, the new
  * head, the tree nodes the batch completed, the checkpoint signed for the new head, and the state
  * that must become durable with them (nonces, idempotency records, decision references, approval
- * changes) so that a crash can never keep one without the other.
+ * and execution changes) so that a crash can never keep one without the other.
  *
  * @param checkpoint the signed checkpoint of {@code newHead}, or null only in store tests that do
  *     not exercise checkpoints
@@ -21,7 +21,8 @@ public record SealedBatch(
     List<DecisionRef> decisions,
     List<TreeNode> nodes,
     @Nullable StoredCheckpoint checkpoint,
-    List<ApprovalWrite> approvals) {
+    List<ApprovalWrite> approvals,
+    List<ExecutionWrite> executions) {
 
   public SealedBatch {
     Objects.requireNonNull(newHead, "newHead");
@@ -31,9 +32,23 @@ public record SealedBatch(
     decisions = List.copyOf(decisions);
     nodes = List.copyOf(nodes);
     approvals = List.copyOf(approvals);
+    executions = List.copyOf(executions);
     if (checkpoint != null && checkpoint.size() != newHead.size()) {
       throw new IllegalArgumentException("the checkpoint must be of the new head");
     }
+  }
+
+  /** A batch that changes no execution. */
+  public SealedBatch(
+      LogHead newHead,
+      List<StoredEntry> entries,
+      List<NonceRecord> nonces,
+      List<IdempotencyRecord> idempotency,
+      List<DecisionRef> decisions,
+      List<TreeNode> nodes,
+      @Nullable StoredCheckpoint checkpoint,
+      List<ApprovalWrite> approvals) {
+    this(newHead, entries, nonces, idempotency, decisions, nodes, checkpoint, approvals, List.of());
   }
 
   /** A batch that changes no approval. */
@@ -45,7 +60,7 @@ public record SealedBatch(
       List<DecisionRef> decisions,
       List<TreeNode> nodes,
       @Nullable StoredCheckpoint checkpoint) {
-    this(newHead, entries, nonces, idempotency, decisions, nodes, checkpoint, List.of());
+    this(newHead, entries, nonces, idempotency, decisions, nodes, checkpoint, List.of(), List.of());
   }
 
   /** A batch without tree nodes or checkpoint (store tests of the other state). */
@@ -55,6 +70,6 @@ public record SealedBatch(
       List<NonceRecord> nonces,
       List<IdempotencyRecord> idempotency,
       List<DecisionRef> decisions) {
-    this(newHead, entries, nonces, idempotency, decisions, List.of(), null, List.of());
+    this(newHead, entries, nonces, idempotency, decisions, List.of(), null, List.of(), List.of());
   }
 }

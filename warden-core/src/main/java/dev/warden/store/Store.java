@@ -20,6 +20,9 @@ public interface Store extends AutoCloseable {
   /** Approvals of escalated decisions (written only with their log entries). */
   ApprovalStore approvals();
 
+  /** Executions of allowed actions by adapters (written only with their log entries). */
+  ExecutionStore executions();
+
   /**
    * Checks that the database can be read and written now.
    *

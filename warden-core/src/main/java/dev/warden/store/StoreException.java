@@ -25,6 +25,8 @@ public final class StoreException extends Exception {
     IDEMPOTENCY_KEY,
     /** An approval step in a log batch found the approval no longer pending. */
     APPROVAL,
+    /** An execution in a log batch was started twice, or finished when no longer in flight. */
+    EXECUTION,
     /** Any other uniqueness (agents, keys, tokens). */
     OTHER
   }

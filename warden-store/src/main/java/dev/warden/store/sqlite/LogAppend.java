@@ -18,9 +18,9 @@ import java.util.List;
 /**
  * One append, inside the write transaction {@link Database#write} holds: read the head row (never
  * old entries, so an append costs the same at any log size), let the sealer number the batch, check
- * it, and write entries, nonces, idempotency records, decision references and the new head. The
- * head lives only in the database and is read inside the transaction that replaces it, so it cannot
- * go stale.
+ * it, and write entries, nonces, idempotency records, decision references, approval and execution
+ * changes and the new head. The head lives only in the database and is read inside the transaction
+ * that replaces it, so it cannot go stale.
  */
 final class LogAppend {
   private LogAppend() {}
@@ -40,6 +40,7 @@ final class LogAppend {
     insertIdempotency(c, batch.idempotency(), now);
     insertDecisions(c, batch.decisions());
     SqliteApprovalStore.write(c, batch.approvals());
+    SqliteExecutionStore.write(c, batch.executions());
     TreeWrites.insertNodes(c, batch.nodes(), db);
     TreeWrites.insertCheckpoint(c, batch.checkpoint(), db);
     writeHead(c, head.size(), batch.newHead(), db);

@@ -23,7 +23,12 @@ import java.util.List;
 final class Migrator {
   /** Every migration, in order; version n is {@code SCRIPTS.get(n - 1)}. Append only. */
   static final List<String> SCRIPTS =
-      List.of("V1__init.sql", "V2__policies.sql", "V3__usage.sql", "V4__approvals.sql");
+      List.of(
+          "V1__init.sql",
+          "V2__policies.sql",
+          "V3__usage.sql",
+          "V4__approvals.sql",
+          "V5__executions.sql");
 
   /** {@code PRAGMA application_id} of a Warden database: "WARD". */
   static final int APPLICATION_ID = 0x57415244;

@@ -2,6 +2,7 @@ package dev.warden.store.sqlite;
 
 import dev.warden.store.AgentStore;
 import dev.warden.store.ApprovalStore;
+import dev.warden.store.ExecutionStore;
 import dev.warden.store.LogStore;
 import dev.warden.store.PolicyStore;
 import dev.warden.store.Store;
@@ -43,6 +44,7 @@ public final class SqliteStore implements Store {
   private final SqlitePolicyStore policies;
   private final SqliteUsageStore usage;
   private final SqliteApprovalStore approvals;
+  private final SqliteExecutionStore executions;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SqliteStore(ProcessLock lock, DatabaseFile file, Database db, Clock clock) {
@@ -56,6 +58,7 @@ public final class SqliteStore implements Store {
     this.policies = new SqlitePolicyStore(db);
     this.usage = new SqliteUsageStore(db);
     this.approvals = new SqliteApprovalStore(db);
+    this.executions = new SqliteExecutionStore(db);
   }
 
   /**
@@ -146,6 +149,11 @@ public final class SqliteStore implements Store {
   @Override
   public ApprovalStore approvals() {
     return approvals;
+  }
+
+  @Override
+  public ExecutionStore executions() {
+    return executions;
   }
 
   /**

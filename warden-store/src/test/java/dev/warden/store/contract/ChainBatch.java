@@ -6,6 +6,8 @@ import dev.warden.store.ApprovalChange;
 import dev.warden.store.ApprovalWrite;
 import dev.warden.store.BatchSealer;
 import dev.warden.store.DecisionRef;
+import dev.warden.store.ExecutionChange;
+import dev.warden.store.ExecutionWrite;
 import dev.warden.store.IdempotencyRecord;
 import dev.warden.store.LogHead;
 import dev.warden.store.NonceRecord;
@@ -31,6 +33,8 @@ public final class ChainBatch implements BatchSealer {
   private final List<String[]> decisions = new ArrayList<>();
   private final List<ApprovalChange> approvalChanges = new ArrayList<>();
   private final List<Integer> approvalOffsets = new ArrayList<>();
+  private final List<ExecutionChange> executionChanges = new ArrayList<>();
+  private final List<Integer> executionOffsets = new ArrayList<>();
   private volatile @Nullable LogHead sealedAgainst;
 
   private ChainBatch(int count, String tag) {
@@ -56,6 +60,13 @@ public final class ChainBatch implements BatchSealer {
   /** A reference from {@code decisionId} to the entry at {@code offset} within this batch. */
   public ChainBatch decision(String decisionId, String agentId, int offset) {
     decisions.add(new String[] {decisionId, agentId, Integer.toString(offset)});
+    return this;
+  }
+
+  /** An execution change recorded by the entry at {@code offset} within this batch. */
+  public ChainBatch execution(ExecutionChange change, int offset) {
+    executionChanges.add(change);
+    executionOffsets.add(offset);
     return this;
   }
 
@@ -86,6 +97,11 @@ public final class ChainBatch implements BatchSealer {
       approvals.add(
           new ApprovalWrite(head.size() + approvalOffsets.get(i), approvalChanges.get(i)));
     }
+    List<ExecutionWrite> executions = new ArrayList<>();
+    for (int i = 0; i < executionChanges.size(); i++) {
+      executions.add(
+          new ExecutionWrite(head.size() + executionOffsets.get(i), executionChanges.get(i)));
+    }
     return new SealedBatch(
         new LogHead(head.size() + count, state),
         entries,
@@ -94,7 +110,8 @@ public final class ChainBatch implements BatchSealer {
         refs,
         List.of(),
         null,
-        approvals);
+        approvals,
+        executions);
   }
 
   /** The head this batch was last sealed against, or null if it never was. */

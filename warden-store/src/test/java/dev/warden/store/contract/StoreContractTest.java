@@ -22,6 +22,7 @@ public abstract class StoreContractTest
         TokenStoreContract,
         PolicyStoreContract,
         ApprovalStoreContract,
+        ExecutionStoreContract,
         LogStoreContract,
         TreeStoreContract,
         LogExpiryContract,

@@ -166,7 +166,7 @@ final class SqliteStoreTest extends StoreContractTest {
   }
 
   @Test
-  void open_databaseOfVersion2_addsTheUsageAndApprovalTables() throws Exception {
+  void open_databaseOfVersion2_addsTheUsageApprovalAndExecutionTables() throws Exception {
     store().log().append(ChainBatch.of(2, "a"));
     store().close();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile());
@@ -175,8 +175,10 @@ final class SqliteStoreTest extends StoreContractTest {
       s.executeUpdate("DROP TABLE usage_reservations");
       s.executeUpdate("DROP TABLE usage_counters");
       s.executeUpdate("DROP TABLE approvals");
+      s.executeUpdate("DROP TABLE executions");
       s.executeUpdate(
-          "DELETE FROM schema_version WHERE script IN ('V3__usage.sql', 'V4__approvals.sql')");
+          "DELETE FROM schema_version WHERE script IN"
+              + " ('V3__usage.sql', 'V4__approvals.sql', 'V5__executions.sql')");
     }
 
     UsageStore usage = reopen().usage();
@@ -185,6 +187,7 @@ final class SqliteStoreTest extends StoreContractTest {
         .isEqualTo(new ReserveResult.Reserved(List.of(3L)));
     assertThat(store().log().head().size()).isEqualTo(2);
     assertThat(store().approvals().list(dev.warden.store.ApprovalState.PENDING, 10)).isEmpty();
+    assertThat(store().executions().count(dev.warden.store.ExecutionState.IN_FLIGHT)).isZero();
   }
 
   @Test

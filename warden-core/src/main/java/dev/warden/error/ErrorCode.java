@@ -36,6 +36,8 @@ public enum ErrorCode {
   APPROVAL_EXPIRED("approval.expired", 409, "Approval expired"),
   APPROVAL_POLICY_CHANGED("approval.policy_changed", 409, "Policy changed since the request"),
   POLICY_INVALID("policy.invalid", 422, "Invalid policy"),
+  POLICY_DENIED("policy.denied", 403, "Denied by policy"),
+  ADAPTER_FAILED("adapter.failed", 502, "Adapter failed"),
   STORE_UNAVAILABLE("store.unavailable", 503, "Store unavailable"),
   SIGNER_UNAVAILABLE("signer.unavailable", 503, "Signer unavailable"),
   INTERNAL_ERROR("internal.error", 500, "Internal error");

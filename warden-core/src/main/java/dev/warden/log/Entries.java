@@ -173,6 +173,61 @@ public final class Entries {
     return Canonical.bytes(e);
   }
 
+  /**
+   * What an adapter did with an allowed action (SPEC §9): never a secret, never the response body.
+   *
+   * @param outcome {@code succeeded}, {@code failed} or {@code outcome_unknown}
+   * @param status the upstream's HTTP status; null when no response was recorded
+   * @param durationMs how long the adapter ran; null for {@code outcome_unknown}
+   * @param responseDigest {@code sha256:…} of the response body; null without a response
+   * @param responseBytes the response body's length; null without a response
+   * @param reason why it failed without a response ({@code timeout}, {@code crash}, …); else null
+   * @param detail what happened, for operators (hosts, limits; never secrets or params values)
+   */
+  public record Execution(
+      String adapter,
+      String outcome,
+      @Nullable Integer status,
+      @Nullable Long durationMs,
+      @Nullable String responseDigest,
+      @Nullable Long responseBytes,
+      @Nullable String reason,
+      @Nullable String detail) {}
+
+  /**
+   * The outcome of an allowed action's execution, linked to its decision by {@code decision_id}.
+   */
+  public byte[] execution(Instant ts, Subject s, Execution x) {
+    ObjectNode e = common(EntryKind.EXECUTION, ts);
+    e.put("decision_id", s.decisionId());
+    e.put("agent", s.agent());
+    e.put("tenant", s.tenant());
+    e.put("action", s.action());
+    e.put("resource", s.resource());
+    e.put("request_digest", s.requestDigest());
+    e.put("adapter", x.adapter());
+    e.put("outcome", x.outcome());
+    if (x.status() != null) {
+      e.put("status", x.status());
+    }
+    if (x.durationMs() != null) {
+      e.put("duration_ms", x.durationMs());
+    }
+    if (x.responseDigest() != null) {
+      e.put("response_digest", x.responseDigest());
+    }
+    if (x.responseBytes() != null) {
+      e.put("response_bytes", x.responseBytes());
+    }
+    if (x.reason() != null) {
+      e.put("reason", x.reason());
+    }
+    if (x.detail() != null) {
+      e.put("detail", x.detail());
+    }
+    return Canonical.bytes(e);
+  }
+
   /** A policy activation, with the full text so any later decision can be re-explained. */
   public byte[] policy(Instant ts, String operator, String policyHash, String policyText) {
     ObjectNode e = common(EntryKind.POLICY, ts);

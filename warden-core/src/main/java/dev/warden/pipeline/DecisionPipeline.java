@@ -33,6 +33,8 @@ import dev.warden.store.AgentRecord;
 import dev.warden.store.ApprovalChange;
 import dev.warden.store.ApprovalRequest;
 import dev.warden.store.DecisionRef;
+import dev.warden.store.ExecutionChange;
+import dev.warden.store.ExecutionStore;
 import dev.warden.store.IdempotencyRecord;
 import dev.warden.store.LogStore;
 import dev.warden.store.NonceRecord;
@@ -72,6 +74,7 @@ public final class DecisionPipeline {
   private final BudgetStage budgets;
   private final AgentRateLimits rateLimits;
   private final Approvals approvals;
+  private final ActStage acts;
 
   public DecisionPipeline(
       Clock clock,
@@ -89,7 +92,9 @@ public final class DecisionPipeline {
       Ledger ledger,
       Settlements settlements,
       RateLimiter rateLimiter,
-      Approvals approvals) {
+      Approvals approvals,
+      ActionRunner runner,
+      ExecutionStore executions) {
     this.clock = clock;
     this.ids = ids;
     this.limits = limits;
@@ -105,10 +110,24 @@ public final class DecisionPipeline {
     this.budgets = new BudgetStage(ledger, settlements);
     this.rateLimits = new AgentRateLimits(rateLimiter);
     this.approvals = approvals;
+    this.acts = new ActStage(runner, executions, logStore, entries, log, budgets, clock);
   }
 
   /** {@code POST /v1/decisions}: decide an action request and log the decision. */
   public DecisionResponse decide(IncomingRequest req) throws RequestRejected {
+    return handle(req, false).decision();
+  }
+
+  /**
+   * {@code POST /v1/actions}: decide an action request like {@link #decide}, and when it is allowed
+   * and an adapter serves it, execute it ({@link ActStage}). An idempotent retry answers from the
+   * log and never executes again.
+   */
+  public ActionResponse act(IncomingRequest req) throws RequestRejected {
+    return handle(req, true);
+  }
+
+  private ActionResponse handle(IncomingRequest req, boolean execute) throws RequestRejected {
     Instant now = clock.instant();
     Authenticated auth = authenticate(req, now);
     Refusal refusal = new Refusal(auth, ids.next(), now);
@@ -128,14 +147,24 @@ public final class DecisionPipeline {
       if (idemKey != null) {
         claim = idempotency.begin(auth.agent().id(), idempotency.parseKey(idemKey), digest, now);
         if (claim instanceof IdempotencyGuard.Start.Replay r) {
-          return replayed(r.decisionId()).withHeaders(refusal.headers);
+          DecisionResponse done = replayed(r.decisionId()).withHeaders(refusal.headers);
+          return execute ? answerLogged(done) : new ActionResponse.Decided(done);
         }
       }
       PolicyRequest asked = policyRequest(auth.agent(), action, active, now);
       PolicyDecision d = active.evaluate(asked);
       BudgetStage.Budgeted b = budgets.apply(refusal.decisionId, active, asked, d);
-      return logDecision(refusal, action, b.decision(), active, claim, digest, b.reserved())
-          .withHeaders(refusal.headers);
+      Effect effect = b.decision().effect();
+      String adapter = execute && effect == Effect.ALLOW ? acts.adapterFor(action.action()) : null;
+      DecisionResponse decided =
+          logDecision(refusal, action, b.decision(), active, claim, digest, b.reserved(), adapter)
+              .withHeaders(refusal.headers);
+      if (adapter != null) {
+        return acts.run(decided, subject(refusal, action, digest), adapter, b.reserved());
+      }
+      return execute && effect == Effect.DENY
+          ? new ActionResponse.Denied(decided)
+          : new ActionResponse.Decided(decided);
     } catch (RequestRejected r) {
       throw refusal.log(r);
     } catch (StoreException e) {
@@ -280,7 +309,8 @@ public final class DecisionPipeline {
       Policy active,
       IdempotencyGuard.@Nullable Start claim,
       byte[] digest,
-      boolean reserved)
+      boolean reserved,
+      @Nullable String adapter)
       throws RequestRejected, StoreException {
     Authenticated auth = ctx.auth;
     String decision =
@@ -291,16 +321,7 @@ public final class DecisionPipeline {
         };
     List<Entries.Reason> reasons =
         d.reasons().stream().map(r -> new Entries.Reason(r.rule(), r.code(), r.message())).toList();
-    Entries.Subject s =
-        new Entries.Subject(
-            ctx.decisionId,
-            auth.agent().id(),
-            auth.agent().tenant(),
-            auth.key().keyId(),
-            action.action(),
-            action.resource(),
-            Digests.prefixed(digest),
-            action.json());
+    Entries.Subject s = subject(ctx, action, digest);
     List<Entries.Matched> matched =
         d.matched().stream()
             .map(m -> new Entries.Matched(m.rule(), m.effect().wireName()))
@@ -346,9 +367,14 @@ public final class DecisionPipeline {
             : null;
     long index;
     try {
+      ExecutionChange start =
+          adapter == null
+              ? null
+              : new ExecutionChange.Start(ctx.decisionId, auth.agent().id(), adapter);
       index =
           log.append(
-              new PendingEntry(entry, ctx.decisionId, auth.agent().id(), ctx.nonce, idem, open));
+              new PendingEntry(
+                  entry, ctx.decisionId, auth.agent().id(), ctx.nonce, idem, open, start));
     } catch (RequestRejected | RuntimeException e) {
       if (reserved) {
         budgets.releaseQuietly(ctx.decisionId);
@@ -356,12 +382,37 @@ public final class DecisionPipeline {
       throw e;
     }
     ctx.nonce = null; // durable now
-    if (reserved) {
-      budgets.spent(ctx.decisionId);
+    if (reserved && adapter == null) {
+      budgets.spent(ctx.decisionId); // else settled by the act stage, by the outcome
     }
     int status = DecisionView.status(decision);
     byte[] body = DecisionView.render(entry, index, receipts.receipt(entry, index));
     return new DecisionResponse(status, body, ctx.decisionId, false, java.util.Map.of());
+  }
+
+  /** The facts every entry about the request records. */
+  private static Entries.Subject subject(Refusal ctx, ActionRequest action, byte[] digest) {
+    return new Entries.Subject(
+        ctx.decisionId,
+        ctx.auth.agent().id(),
+        ctx.auth.agent().tenant(),
+        ctx.auth.key().keyId(),
+        action.action(),
+        action.resource(),
+        Digests.prefixed(digest),
+        action.json());
+  }
+
+  /** An idempotent retry of {@code POST /v1/actions}: the decision and its logged outcome. */
+  private ActionResponse answerLogged(DecisionResponse done)
+      throws RequestRejected, StoreException {
+    var execution = acts.logged(done.decisionId());
+    if (execution.isPresent()) {
+      return new ActionResponse.Executed(done, execution.get());
+    }
+    return done.status() == 200 && DecisionView.decisionOf(done.body()).equals("deny")
+        ? new ActionResponse.Denied(done)
+        : new ActionResponse.Decided(done);
   }
 
   private DecisionResponse replayed(String decisionId) throws RequestRejected, StoreException {

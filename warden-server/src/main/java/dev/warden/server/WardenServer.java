@@ -14,6 +14,7 @@ import dev.warden.log.GroupCommitLog;
 import dev.warden.log.PendingEntry;
 import dev.warden.log.RefusalSummaries;
 import dev.warden.pipeline.DecisionPipeline;
+import dev.warden.pipeline.ExecutionRecovery;
 import dev.warden.pipeline.Receipts;
 import dev.warden.policy.Policy;
 import dev.warden.policy.PolicyException;
@@ -24,9 +25,11 @@ import dev.warden.receipt.Jwk;
 import dev.warden.receipt.Jwks;
 import dev.warden.receipt.ReceiptIssuer;
 import dev.warden.replay.ReplayGuard;
+import dev.warden.server.adapter.AdapterRunner;
 import dev.warden.server.http.AdminApi;
 import dev.warden.server.http.AgentApi;
 import dev.warden.server.http.ApprovalApi;
+import dev.warden.server.http.ExecutionApi;
 import dev.warden.server.http.HealthApi;
 import dev.warden.server.http.HttpServerFactory;
 import dev.warden.server.http.PolicyAdminApi;
@@ -52,9 +55,10 @@ public final class WardenServer implements AutoCloseable {
 
   /**
    * How long a budget reservation waits for its decision to reach the log before housekeeping
-   * settles it against the log: far longer than any group commit takes.
+   * settles it against the log: far longer than any group commit takes, and than an adapter's
+   * longest call (1 m to connect, 5 m to read), whose outcome settles an executed allow.
    */
-  private static final java.time.Duration RESERVATION_HOLD = java.time.Duration.ofMinutes(5);
+  private static final java.time.Duration RESERVATION_HOLD = java.time.Duration.ofMinutes(10);
 
   private static final String INSECURE_WARNING =
       "operator authentication is DISABLED (--insecure-no-operator-auth): anyone who can reach"
@@ -151,6 +155,14 @@ public final class WardenServer implements AutoCloseable {
           new Approvals(
               store.approvals(), commitLog, entries, activePolicy, ledger, settlements, clock);
       approvals.expireDue(clock.instant());
+      int unknown =
+          ExecutionRecovery.recover(store.executions(), store.log(), entries, commitLog, clock);
+      if (unknown > 0) {
+        log.warn(
+            "{} action(s) were running when Warden stopped; recorded as outcome_unknown (never"
+                + " re-run): GET /v1/executions?state=outcome_unknown lists them",
+            unknown);
+      }
       DecisionPipeline pipeline =
           new DecisionPipeline(
               clock,
@@ -168,7 +180,9 @@ public final class WardenServer implements AutoCloseable {
               ledger,
               settlements,
               rateLimiter,
-              approvals);
+              approvals,
+              AdapterRunner.of(cfg.adapters()),
+              store.executions());
       OperatorTokens operators =
           new OperatorTokens(
               store.tokens(),
@@ -190,7 +204,8 @@ public final class WardenServer implements AutoCloseable {
               new HealthApi(store, commitLog),
               new dev.warden.server.http.LogApi(store.log(), commitLog, logSigner.vkey()),
               new ProofApi(
-                  store.log(), commitLog, receipts, Jwks.of(receiptKey.publicKey()).toJson()));
+                  store.log(), commitLog, receipts, Jwks.of(receiptKey.publicKey()).toJson()),
+              new ExecutionApi(store.executions(), operators));
       http = HttpServerFactory.create(cfg, apis, pipeline::countUnauthenticated);
       http.start();
 

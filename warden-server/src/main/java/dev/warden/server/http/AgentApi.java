@@ -2,6 +2,7 @@ package dev.warden.server.http;
 
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
+import dev.warden.pipeline.ActionResponse;
 import dev.warden.pipeline.DecisionPipeline;
 import dev.warden.pipeline.DecisionResponse;
 import io.javalin.http.Context;
@@ -9,7 +10,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The signed agent endpoints: {@code POST /v1/decisions}, {@code GET /v1/decisions/{id}}. */
+/**
+ * The signed agent endpoints: {@code POST /v1/decisions}, {@code POST /v1/actions}, {@code GET
+ * /v1/decisions/{id}}.
+ */
 public final class AgentApi {
   private static final Pattern WAIT = Pattern.compile("([0-9]{1,3})s");
 
@@ -23,6 +27,19 @@ public final class AgentApi {
 
   public void decide(Context ctx) throws RequestRejected {
     respond(ctx, pipeline.decide(readCounted(ctx)));
+  }
+
+  /**
+   * {@code POST /v1/actions}: as {@code POST /v1/decisions}, and an allow an adapter serves is
+   * executed; see {@link ActionAnswers}.
+   */
+  public void act(Context ctx) throws RequestRejected {
+    ActionResponse r = pipeline.act(readCounted(ctx));
+    switch (r) {
+      case ActionResponse.Decided d -> respond(ctx, d.decision());
+      case ActionResponse.Denied d -> ActionAnswers.denied(ctx, d.decision());
+      case ActionResponse.Executed e -> ActionAnswers.executed(ctx, e);
+    }
   }
 
   public void get(Context ctx) throws RequestRejected {
@@ -57,7 +74,7 @@ public final class AgentApi {
     }
   }
 
-  private static void respond(Context ctx, DecisionResponse r) {
+  static void respond(Context ctx, DecisionResponse r) {
     ctx.status(r.status());
     r.headers().forEach(ctx::header);
     ctx.contentType("application/json");

@@ -44,6 +44,14 @@ public final class HealthApi {
     }
     out.put("status", ready ? "ready" : "not_ready");
     out.put("log_size", log.head().size());
+    try {
+      // Crash leftovers for an operator to check at the upstream; readiness does not depend on it.
+      out.put(
+          "executions_outcome_unknown",
+          store.executions().count(dev.warden.store.ExecutionState.OUTCOME_UNKNOWN));
+    } catch (StoreException e) {
+      // Already reported by the store check.
+    }
     ctx.status(ready ? 200 : 503).contentType("application/json").result(out.toString());
   }
 }

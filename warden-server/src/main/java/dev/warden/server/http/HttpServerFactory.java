@@ -34,7 +34,8 @@ public final class HttpServerFactory {
       ApprovalApi approvals,
       HealthApi health,
       LogApi log,
-      ProofApi proofs) {}
+      ProofApi proofs,
+      ExecutionApi executions) {}
 
   public static Javalin create(
       ServerConfig cfg, Apis apis, BiConsumer<ErrorCode, String> countRefusal) {
@@ -90,6 +91,8 @@ public final class HttpServerFactory {
 
           c.routes.post("/v1/decisions", apis.agent()::decide);
           c.routes.get("/v1/decisions/{id}", apis.agent()::get);
+          c.routes.post("/v1/actions", apis.agent()::act);
+          c.routes.get("/v1/executions", apis.executions()::list);
 
           c.routes.post("/v1/admin/agents", apis.admin()::createAgent);
           c.routes.get("/v1/admin/agents", apis.admin()::listAgents);

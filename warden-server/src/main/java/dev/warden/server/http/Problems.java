@@ -19,7 +19,16 @@ public final class Problems {
   private Problems() {}
 
   public static void write(Context ctx, RequestRejected r) {
-    ObjectNode p = document(r.code(), r.detail(), Correlation.of(ctx));
+    write(ctx, r, JSON.createObjectNode());
+  }
+
+  /**
+   * The problem document of {@code r} with {@code more} members (such as a denied decision's {@code
+   * reasons} and {@code receipt}); the standard members win over any of the same name.
+   */
+  public static void write(Context ctx, RequestRejected r, ObjectNode more) {
+    ObjectNode p = more.deepCopy();
+    p.setAll(document(r.code(), r.detail(), Correlation.of(ctx)));
     r.decisionId().ifPresent(id -> p.put("decision_id", id));
     r.pointer().ifPresent(ptr -> p.put("pointer", ptr));
     ctx.status(r.code().status());

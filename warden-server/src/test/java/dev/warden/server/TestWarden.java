@@ -39,12 +39,18 @@ final class TestWarden implements AutoCloseable {
   }
 
   static TestWarden start(Path tmp) throws Exception {
+    return start(tmp, "");
+  }
+
+  /** A Warden whose {@code warden.yaml} ends with {@code extraConfig} (adapters, secrets). */
+  static TestWarden start(Path tmp, String extraConfig) throws Exception {
     DataDir d = DataDir.init(tmp.resolve("data"), "127.0.0.1:0", RANDOM, Clock.systemUTC());
     // Summaries every second, so a test can see them without waiting 10 s.
     java.nio.file.Files.writeString(
         d.config(),
         java.nio.file.Files.readString(d.config())
-            .replace("refusal_summary_interval: 10s", "refusal_summary_interval: 1s"));
+                .replace("refusal_summary_interval: 10s", "refusal_summary_interval: 1s")
+            + extraConfig);
     return new TestWarden(
         d, WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), RANDOM));
   }

@@ -1,0 +1,308 @@
+package dev.warden.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.warden.httpsig.MessageSigner;
+import dev.warden.httpsig.SigningKey;
+import dev.warden.server.DataDir;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A crash between decide and act (SPEC §9): {@code warden serve} runs as a child JVM, an allowed
+ * action reaches an upstream in this JVM that holds the request, and the child is killed with
+ * SIGKILL while it waits. After a restart the execution is recorded once as {@code
+ * outcome_unknown}, never run again, and reported by {@code /readyz} and {@code GET
+ * /v1/executions}.
+ */
+final class ExecutionCrashTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String AGENT = "crash-agent";
+  private static final String PAY =
+      "{\"action\":\"payments.transfer\",\"resource\":\"acct/ops\",\"params\":{\"to\":\"x\"}}";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(40);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  @TempDir Path tmp;
+  private final List<Process> children = new ArrayList<>();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+  private final AtomicInteger upstreamRequests = new AtomicInteger();
+  private final CountDownLatch arrived = new CountDownLatch(1);
+  private final CountDownLatch release = new CountDownLatch(1);
+  private HttpServer upstream;
+  private int generation;
+
+  @BeforeEach
+  void startUpstream() throws IOException {
+    upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    upstream.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    upstream.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            upstreamRequests.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            arrived.countDown();
+            try {
+              release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, -1);
+          }
+        });
+    upstream.start();
+  }
+
+  @AfterEach
+  void stopAll() throws InterruptedException {
+    release.countDown();
+    for (Process p : children) {
+      p.toHandle().destroyForcibly();
+    }
+    for (Process p : children) {
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+    upstream.stop(0);
+    http.shutdownNow();
+  }
+
+  @Test
+  void kill9_whileUpstreamHoldsTheRequest_restartRecordsOneOutcomeUnknownAndNeverReruns()
+      throws Exception {
+    DataDir data =
+        DataDir.init(tmp.resolve("data"), "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+    Files.writeString(
+        data.config(),
+        Files.readString(data.config())
+            + """
+            adapters:
+              - id: payments-api
+                type: http
+                actions: ["payments.*"]
+                method: POST
+                url: "http://127.0.0.1:%d/transfers"
+                allow_private: true
+                body: params
+                timeout: {read: 1m}
+            """
+                .formatted(upstream.getAddress().getPort()));
+    byte[] seed = new byte[32];
+    new SecureRandom().nextBytes(seed);
+    SigningKey key = SigningKey.ed25519(AGENT, seed);
+
+    Child first = start(data);
+    registerAgent(first, data, key);
+    var inFlight =
+        http.sendAsync(signedAction(first, key, "crash-1"), HttpResponse.BodyHandlers.ofString());
+    if (!arrived.await(30, TimeUnit.SECONDS)) {
+      fail("the upstream never received the action; stderr:%n%s", first.stderrTail());
+    }
+    first.kill();
+    release.countDown();
+    assertThat(inFlight)
+        .as("the agent got no answer from the killed server")
+        .failsWithin(Duration.ofSeconds(10));
+
+    Child second = start(data);
+    JsonNode ready = get(second, "/readyz", null);
+    assertThat(ready.path("executions_outcome_unknown").asLong()).isEqualTo(1);
+    JsonNode listed =
+        get(second, "/v1/executions?state=outcome_unknown", "Bearer " + data.loadAdminToken());
+    assertThat(listed.path("executions")).hasSize(1);
+    String decisionId = listed.path("executions").path(0).path("decision_id").asText();
+    assertThat(executionEntries(second))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.path("decision_id").asText()).isEqualTo(decisionId);
+              assertThat(e.path("outcome").asText()).isEqualTo("outcome_unknown");
+              assertThat(e.path("adapter").asText()).isEqualTo("payments-api");
+            });
+
+    HttpResponse<String> retry =
+        http.send(signedAction(second, key, "crash-1"), HttpResponse.BodyHandlers.ofString());
+    assertThat(retry.statusCode()).as(retry.body()).isEqualTo(502);
+    JsonNode problem = JSON.readTree(retry.body());
+    assertThat(problem.path("code").asText()).isEqualTo("adapter.failed");
+    assertThat(problem.path("decision_id").asText()).isEqualTo(decisionId);
+    assertThat(problem.path("execution").path("outcome").asText()).isEqualTo("outcome_unknown");
+
+    second.kill();
+    Child third = start(data);
+    assertThat(get(third, "/readyz", null).path("executions_outcome_unknown").asLong())
+        .isEqualTo(1);
+    assertThat(executionEntries(third)).as("recorded once, not at every start").hasSize(1);
+    assertThat(upstreamRequests.get()).as("the action was never run again").isEqualTo(1);
+  }
+
+  private List<JsonNode> executionEntries(Child server) throws Exception {
+    JsonNode page = get(server, "/v1/log/entries?start=0&end=1000", null);
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode e : page.path("entries")) {
+      JsonNode entry = JSON.readTree(e.path("entry").asText());
+      if (entry.path("kind").asText().equals("execution")) {
+        out.add(entry);
+      }
+    }
+    return out;
+  }
+
+  private JsonNode get(Child server, String path, String authorization) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(server.base.resolve(path)).timeout(REQUEST_TIMEOUT).GET();
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  private HttpRequest signedAction(Child server, SigningKey key, String idempotencyKey) {
+    URI target = server.base.resolve("/v1/actions");
+    byte[] body = PAY.getBytes(StandardCharsets.UTF_8);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/json");
+    headers.put("Idempotency-Key", idempotencyKey);
+    Map<String, String> added =
+        MessageSigner.of(key)
+            .sign(
+                "POST",
+                target,
+                headers,
+                body,
+                System.currentTimeMillis() / 1000,
+                null,
+                CrashTest.newNonce());
+    HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60));
+    headers.forEach(b::header);
+    added.forEach(b::header);
+    return b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+  }
+
+  private void registerAgent(Child server, DataDir data, SigningKey key) throws Exception {
+    String pub = Base64.getEncoder().encodeToString(key.publicKey().orElseThrow());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(server.base.resolve("/v1/admin/agents"))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Authorization", "Bearer " + data.loadAdminToken())
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"id\":\""
+                            + AGENT
+                            + "\",\"tenant\":\"acme\",\"keys\":[{\"alg\":\"ed25519\","
+                            + "\"public_key\":\""
+                            + pub
+                            + "\"}]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("agent create: %s", r.body()).isEqualTo(201);
+  }
+
+  /** A {@code warden serve} child JVM. */
+  private record Child(Process process, URI base, Path stderr) {
+    void kill() throws InterruptedException {
+      process.toHandle().destroyForcibly();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        fail("child %d did not die within 10 s of SIGKILL", process.pid());
+      }
+    }
+
+    String stderrTail() {
+      return ChildJvm.tail(stderr);
+    }
+  }
+
+  private Child start(DataDir data) throws Exception {
+    int gen = ++generation;
+    for (int attempt = 1; ; attempt++) {
+      int port = ChildJvm.freePort();
+      Path err = tmp.resolve("child-" + gen + "-" + attempt + ".err");
+      Process p =
+          new ProcessBuilder(
+                  ChildJvm.javaBinary(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "--enable-native-access=ALL-UNNAMED",
+                  "-XX:+UseSerialGC",
+                  "-XX:TieredStopAtLevel=1",
+                  "-Xmx256m",
+                  "dev.warden.cli.Main",
+                  "serve",
+                  "--data-dir",
+                  data.root().toString(),
+                  "--listen",
+                  "127.0.0.1:" + port)
+              .redirectOutput(tmp.resolve("child-" + gen + "-" + attempt + ".out").toFile())
+              .redirectError(err.toFile())
+              .start();
+      children.add(p);
+      p.getOutputStream().close();
+      Child child = new Child(p, URI.create("http://127.0.0.1:" + port), err);
+      long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+      while (true) {
+        if (!p.isAlive()) {
+          String why = ChildJvm.tail(err);
+          if (attempt < 3 && why.contains("ddress already in use")) {
+            break; // someone took the free port: try another
+          }
+          fail("the server exited with %d before it was ready; stderr:%n%s", p.exitValue(), why);
+        }
+        try {
+          HttpResponse<String> r =
+              http.send(
+                  HttpRequest.newBuilder(child.base().resolve("/readyz"))
+                      .timeout(Duration.ofSeconds(2))
+                      .GET()
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          if (r.statusCode() == 200) {
+            return child;
+          }
+        } catch (IOException e) {
+          // not listening yet
+        }
+        if (System.nanoTime() > deadline) {
+          child.kill();
+          fail(
+              "the server was not ready within %s; stderr:%n%s", START_TIMEOUT, ChildJvm.tail(err));
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+}

@@ -304,4 +304,24 @@ final class ExecutionFlowTest {
     assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
     assertThat(TestWarden.json(list).path("executions").isEmpty()).isTrue();
   }
+
+  @Test
+  void listExecutions_withoutToken_401AndAfterAFailureListsIt() throws Exception {
+    HttpResponse<String> anonymous =
+        w.http.send(
+            java.net.http.HttpRequest.newBuilder(w.uri("/v1/executions")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    upstreamStatus.set(503);
+
+    String decisionId = TestWarden.json(pay("10.00", "", null)).path("decision_id").asText();
+
+    JsonNode failed = TestWarden.json(w.admin("GET", "/v1/executions?state=failed", null));
+    assertThat(failed.path("executions")).hasSize(1);
+    JsonNode x = failed.path("executions").path(0);
+    assertThat(x.path("decision_id").asText()).isEqualTo(decisionId);
+    assertThat(x.path("adapter").asText()).isEqualTo("payments-api");
+    assertThat(x.path("state").asText()).isEqualTo("failed");
+    assertThat(w.admin("GET", "/v1/executions?state=bogus", null).statusCode()).isEqualTo(400);
+  }
 }

@@ -118,4 +118,16 @@ public final class IdempotencyGuard {
   private static RequestRejected invalid(String detail) {
     return new RequestRejected(ErrorCode.IDEMPOTENCY_INVALID_KEY, detail);
   }
+
+  /**
+   * The digest an Idempotency-Key of {@code POST /v1/actions} is bound to: the request digest and
+   * the endpoint, so a key first used to decide cannot be replayed to act (or the other way) — that
+   * retry is refused as {@code idempotency.key_reused} rather than answered without acting.
+   */
+  public static byte[] boundToActions(byte[] requestDigest) {
+    byte[] tag = "POST /v1/actions\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] both = java.util.Arrays.copyOf(tag, tag.length + requestDigest.length);
+    System.arraycopy(requestDigest, 0, both, tag.length, requestDigest.length);
+    return dev.warden.crypto.Digests.sha256(both);
+  }
 }

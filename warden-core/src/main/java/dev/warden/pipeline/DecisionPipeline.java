@@ -145,7 +145,10 @@ public final class DecisionPipeline {
       ActionRequest action = ActionRequest.from(body);
       String idemKey = req.header("idempotency-key");
       if (idemKey != null) {
-        claim = idempotency.begin(auth.agent().id(), idempotency.parseKey(idemKey), digest, now);
+        refusal.claimDigest = execute ? IdempotencyGuard.boundToActions(digest) : digest;
+        claim =
+            idempotency.begin(
+                auth.agent().id(), idempotency.parseKey(idemKey), refusal.claimDigest, now);
         if (claim instanceof IdempotencyGuard.Start.Replay r) {
           DecisionResponse done = replayed(r.decisionId()).withHeaders(refusal.headers);
           return execute ? answerLogged(done) : new ActionResponse.Decided(done);
@@ -361,7 +364,7 @@ public final class DecisionPipeline {
             ? new IdempotencyRecord(
                 f.agentId(),
                 f.key(),
-                digest,
+                ctx.claimDigest,
                 ctx.decisionId,
                 ctx.now.plus(limits.idempotencyRetention()))
             : null;
@@ -465,6 +468,7 @@ public final class DecisionPipeline {
     final Instant now;
     @Nullable NonceRecord nonce;
     @Nullable String requestDigest;
+    byte @Nullable [] claimDigest;
     Map<String, String> headers = Map.of();
 
     Refusal(Authenticated auth, String decisionId, Instant now) {

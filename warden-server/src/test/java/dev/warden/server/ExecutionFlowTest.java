@@ -267,6 +267,22 @@ final class ExecutionFlowTest {
   }
 
   @Test
+  void act_keyFirstUsedToDecide_isRefusedAsReusedAndCallsNothing() throws Exception {
+    String body =
+        "{\"action\":\"payments.transfer\",\"resource\":\"acct-1\",\"params\":{\"to\":\"x\"},"
+            + "\"amount\":{\"value\":\"10.00\",\"currency\":\"EUR\"}}";
+    TestWarden.Req decide = TestWarden.req(body);
+    decide.headers.put("Idempotency-Key", "shared-1");
+    assertThat(w.send(agent.key(), decide).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> acted = act(body, "shared-1");
+
+    assertThat(acted.statusCode()).isEqualTo(422);
+    assertThat(TestWarden.json(acted).path("code").asText()).isEqualTo("idempotency.key_reused");
+    assertThat(received).isEmpty();
+  }
+
+  @Test
   void act_upstream500_502AdapterFailedAndBudgetReleased() throws Exception {
     upstreamStatus.set(500);
     upstreamBody.set(new byte[] {(byte) 0xff, 0x00, 0x01});

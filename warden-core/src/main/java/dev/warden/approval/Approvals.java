@@ -17,12 +17,15 @@ import dev.warden.store.ApprovalRecord;
 import dev.warden.store.ApprovalRequest;
 import dev.warden.store.ApprovalState;
 import dev.warden.store.ApprovalStore;
+import dev.warden.store.ExecutionChange;
 import dev.warden.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +40,10 @@ import org.jspecify.annotations.Nullable;
  * are none) may approve, never the requesting agent; an approver counts once; the approval is bound
  * to the policy that escalated it ({@code approval.policy_changed} otherwise, until it is
  * re-evaluated); after its TTL it can only expire. When the last approval needed arrives, the
- * request's budgets and quotas are reserved as for an allow: what does not fit rejects it.
+ * request's budgets and quotas are reserved as for an allow: what does not fit rejects it. An
+ * approved escalation of {@code POST /v1/actions} then runs through its adapter: the approval entry
+ * starts the execution in the same transaction, the adapter runs after the lock is released, and
+ * the {@code execution} entry finishes it ({@link ApprovedActions}).
  *
  * <p>Steps are serialized in this process by one lock; the store additionally refuses a step on an
  * approval that is no longer pending, so two replicas cannot both resolve it.
@@ -52,7 +58,12 @@ public final class Approvals {
   private final Ledger ledger;
   private final Settlements settlements;
   private final Clock clock;
+  private final ApprovedActions actions;
   private final Waiters waiters = new Waiters();
+
+  /** Decisions whose approved action is being executed: their waiters wait for the outcome. */
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
+
   private final ReentrantLock lock = new ReentrantLock();
 
   public Approvals(
@@ -62,7 +73,8 @@ public final class Approvals {
       Supplier<Policy> policy,
       Ledger ledger,
       Settlements settlements,
-      Clock clock) {
+      Clock clock,
+      ApprovedActions actions) {
     this.store = store;
     this.log = log;
     this.entries = entries;
@@ -70,6 +82,7 @@ public final class Approvals {
     this.ledger = ledger;
     this.settlements = settlements;
     this.clock = clock;
+    this.actions = actions;
   }
 
   /**
@@ -100,34 +113,44 @@ public final class Approvals {
    */
   public ApprovalRecord approve(String decisionId, String operator, @Nullable String reason)
       throws RequestRejected, StoreException {
+    Launch launch = new Launch();
+    ApprovalRecord after;
     lock.lock();
     try {
-      ApprovalRecord a = pending(decisionId);
-      ApprovalRequest r = a.request();
-      if (operator.equals(r.agentId())) {
-        throw new RequestRejected(
-            ErrorCode.APPROVAL_FORBIDDEN, "the requesting agent cannot approve its own request");
-      }
-      if (!r.approvers().isEmpty() && !r.approvers().contains(operator)) {
-        throw new RequestRejected(
-            ErrorCode.APPROVAL_FORBIDDEN,
-            operator + " is not among the approvers of this request: " + r.approvers());
-      }
-      requireSamePolicy(r);
-      if (a.approvedBy().contains(operator)) {
-        return a;
-      }
-      List<String> approvedBy = new ArrayList<>(a.approvedBy());
-      approvedBy.add(operator);
-      String message = reason == null || reason.isBlank() ? "approved by " + operator : reason;
-      if (approvedBy.size() < r.minApprovals()) {
-        return step(
-            a, operator, "approve", ApprovalState.PENDING, "approval.counted", message, approvedBy);
-      }
-      return approveFinally(a, operator, "approve", message, approvedBy, r.policyHash());
+      after = approveLocked(decisionId, operator, reason, launch);
     } finally {
       lock.unlock();
     }
+    launch.run();
+    return after;
+  }
+
+  private ApprovalRecord approveLocked(
+      String decisionId, String operator, @Nullable String reason, Launch launch)
+      throws RequestRejected, StoreException {
+    ApprovalRecord a = pending(decisionId);
+    ApprovalRequest r = a.request();
+    if (operator.equals(r.agentId())) {
+      throw new RequestRejected(
+          ErrorCode.APPROVAL_FORBIDDEN, "the requesting agent cannot approve its own request");
+    }
+    if (!r.approvers().isEmpty() && !r.approvers().contains(operator)) {
+      throw new RequestRejected(
+          ErrorCode.APPROVAL_FORBIDDEN,
+          operator + " is not among the approvers of this request: " + r.approvers());
+    }
+    requireSamePolicy(r);
+    if (a.approvedBy().contains(operator)) {
+      return a;
+    }
+    List<String> approvedBy = new ArrayList<>(a.approvedBy());
+    approvedBy.add(operator);
+    String message = reason == null || reason.isBlank() ? "approved by " + operator : reason;
+    if (approvedBy.size() < r.minApprovals()) {
+      return step(
+          a, operator, "approve", ApprovalState.PENDING, "approval.counted", message, approvedBy);
+    }
+    return approveFinally(a, operator, "approve", message, approvedBy, r.policyHash(), launch);
   }
 
   /** Rejects the request: a deny. {@code reason} is required and logged. */
@@ -165,39 +188,50 @@ public final class Approvals {
    */
   public ApprovalRecord reevaluate(String decisionId, String operator)
       throws RequestRejected, StoreException {
+    Launch launch = new Launch();
+    ApprovalRecord after;
     lock.lock();
     try {
-      ApprovalRecord a = pending(decisionId);
-      Policy active = policy.get();
-      if (active.hash().equals(a.request().policyHash())) {
-        // Nothing to re-evaluate; and a rebind would drop the approvals counted so far.
-        throw new RequestRejected(
-            ErrorCode.ADMIN_CONFLICT,
-            "decision "
-                + decisionId
-                + " was escalated by the active policy "
-                + active.hash()
-                + "; there is nothing to re-evaluate");
-      }
-      PolicyDecision d = active.evaluate(Requests.of(a.request(), clock.instant()));
-      String why = d.reasons().get(0).code() + ": " + d.reasons().get(0).message();
-      return switch (d.effect()) {
-        case ALLOW -> approveFinally(a, operator, "reevaluate", why, a.approvedBy(), active.hash());
-        case DENY ->
-            step(
-                a,
-                operator,
-                "reevaluate",
-                ApprovalState.REJECTED,
-                d.reasons().get(0).code(),
-                why,
-                a.approvedBy(),
-                active.hash());
-        case ESCALATE -> rebind(a, operator, active, d, why);
-      };
+      after = reevaluateLocked(decisionId, operator, launch);
     } finally {
       lock.unlock();
     }
+    launch.run();
+    return after;
+  }
+
+  private ApprovalRecord reevaluateLocked(String decisionId, String operator, Launch launch)
+      throws RequestRejected, StoreException {
+    ApprovalRecord a = pending(decisionId);
+    Policy active = policy.get();
+    if (active.hash().equals(a.request().policyHash())) {
+      // Nothing to re-evaluate; and a rebind would drop the approvals counted so far.
+      throw new RequestRejected(
+          ErrorCode.ADMIN_CONFLICT,
+          "decision "
+              + decisionId
+              + " was escalated by the active policy "
+              + active.hash()
+              + "; there is nothing to re-evaluate");
+    }
+    PolicyDecision d = active.evaluate(Requests.of(a.request(), clock.instant()));
+    String why = d.reasons().get(0).code() + ": " + d.reasons().get(0).message();
+    return switch (d.effect()) {
+      case ALLOW ->
+          approveFinally(a, operator, "reevaluate", why, a.approvedBy(), active.hash(), launch);
+      case DENY ->
+          step(
+              a,
+              operator,
+              "reevaluate",
+              ApprovalState.REJECTED,
+              d.reasons().get(0).code(),
+              why,
+              a.approvedBy(),
+              active.hash(),
+              null);
+      case ESCALATE -> rebind(a, operator, active, d, why);
+    };
   }
 
   /**
@@ -229,13 +263,15 @@ public final class Approvals {
   }
 
   /**
-   * Waits up to {@code timeout} for decision {@code decisionId}'s approval to be resolved; returns
-   * at once if it is resolved, or is no approval.
+   * Waits up to {@code timeout} for decision {@code decisionId}'s approval to be resolved — and
+   * when its approved action is executed, for the outcome; returns at once if it is resolved (and
+   * not executing), or is no approval.
    */
   public void await(String decisionId, Duration timeout) throws StoreException {
     Waiters.Wait w = waiters.register(decisionId);
     var a = store.find(decisionId);
-    if (a.isEmpty() || a.get().state() != ApprovalState.PENDING) {
+    if ((a.isEmpty() || a.get().state() != ApprovalState.PENDING)
+        && !running.contains(decisionId)) {
       waiters.resolved(decisionId); // drops the registration just made
       return;
     }
@@ -280,14 +316,19 @@ public final class Approvals {
     }
   }
 
-  /** The last approval: reserve the budgets as for an allow; what does not fit rejects it. */
+  /**
+   * The last approval: reserve the budgets as for an allow; what does not fit rejects it. An
+   * approved action request an adapter serves starts its execution with the approval entry, and
+   * {@code launch} runs it once the lock is released; its outcome settles the reservation.
+   */
   private ApprovalRecord approveFinally(
       ApprovalRecord a,
       String operator,
       String stepName,
       String message,
       List<String> approvedBy,
-      String policyHash)
+      String policyHash,
+      Launch launch)
       throws RequestRejected, StoreException {
     ApprovalRequest r = a.request();
     Policy active = policy.get();
@@ -311,9 +352,16 @@ public final class Approvals {
           refused.code(),
           refused.message(),
           approvedBy,
-          policyHash);
+          policyHash,
+          null);
     }
     boolean reserved = !((Outcome.Reserved) budgets).charges().isEmpty();
+    String adapter = r.act() ? actions.adapterFor(r.action()) : null;
+    ExecutionChange start =
+        adapter == null ? null : new ExecutionChange.Start(r.decisionId(), r.agentId(), adapter);
+    if (start != null) {
+      running.add(r.decisionId()); // before the step is durable, so no waiter misses the run
+    }
     ApprovalRecord approved;
     try {
       approved =
@@ -325,14 +373,21 @@ public final class Approvals {
               "approval.approved",
               message,
               approvedBy,
-              policyHash);
+              policyHash,
+              start);
     } catch (RequestRejected | StoreException | RuntimeException e) {
       if (reserved) {
         ledger.release(r.decisionId());
       }
+      if (start != null) {
+        running.remove(r.decisionId());
+        waiters.resolved(r.decisionId());
+      }
       throw e;
     }
-    if (reserved) {
+    if (adapter != null) {
+      launch.set(r, adapter, reserved); // settled by the outcome
+    } else if (reserved) {
       settlements.committed(r.decisionId());
     }
     return approved;
@@ -389,12 +444,14 @@ public final class Approvals {
       String message,
       List<String> approvedBy)
       throws RequestRejected, StoreException {
-    return step(a, operator, stepName, next, code, message, approvedBy, a.request().policyHash());
+    return step(
+        a, operator, stepName, next, code, message, approvedBy, a.request().policyHash(), null);
   }
 
   /**
    * {@link #step}, recording {@code policyHash} as the policy of the step (a re-evaluation's
-   * outcome is the active policy's, not the one that escalated).
+   * outcome is the active policy's, not the one that escalated), and starting the execution of an
+   * approved action with it when {@code start} is given (its waiters are woken by its outcome).
    */
   private ApprovalRecord step(
       ApprovalRecord a,
@@ -404,7 +461,8 @@ public final class Approvals {
       String code,
       String message,
       List<String> approvedBy,
-      String policyHash)
+      String policyHash,
+      @Nullable ExecutionChange start)
       throws RequestRejected, StoreException {
     ApprovalRequest r = a.request();
     Instant now = clock.instant();
@@ -421,10 +479,38 @@ public final class Approvals {
             policyHash);
     log.append(
         PendingEntry.approval(
-            entry, new ApprovalChange.Step(r.decisionId(), next, approvedBy, now, null)));
-    if (next != ApprovalState.PENDING) {
+            entry, new ApprovalChange.Step(r.decisionId(), next, approvedBy, now, null), start));
+    if (next != ApprovalState.PENDING && start == null) {
       waiters.resolved(r.decisionId());
     }
     return find(r.decisionId());
+  }
+
+  /** An approved action to run once the lock is released (SPEC §8); empty when there is none. */
+  private final class Launch {
+    private @Nullable ApprovalRequest request;
+    private @Nullable String adapter;
+    private boolean reserved;
+
+    void set(ApprovalRequest request, String adapter, boolean reserved) {
+      this.request = request;
+      this.adapter = adapter;
+      this.reserved = reserved;
+    }
+
+    /** Runs the action, if one was approved, and wakes whoever waits for its outcome. */
+    void run() throws RequestRejected {
+      ApprovalRequest r = request;
+      String a = adapter;
+      if (r == null || a == null) {
+        return;
+      }
+      try {
+        actions.run(r, a, reserved);
+      } finally {
+        running.remove(r.decisionId());
+        waiters.resolved(r.decisionId());
+      }
+    }
   }
 }

@@ -64,6 +64,15 @@ public record PendingEntry(
     return new PendingEntry(entry, null, null, null, null, change, null);
   }
 
+  /**
+   * An entry recording {@code change} to an approval that also starts or finishes an execution: the
+   * final approval of an escalated action starts it (SPEC §8).
+   */
+  public static PendingEntry approval(
+      byte[] entry, ApprovalChange change, @Nullable ExecutionChange execution) {
+    return new PendingEntry(entry, null, null, null, null, change, execution);
+  }
+
   /** An entry recording {@code change} to an execution (its outcome). */
   public static PendingEntry execution(byte[] entry, ExecutionChange change) {
     return new PendingEntry(entry, null, null, null, null, null, change);

@@ -73,6 +73,17 @@ final class ActStage {
   ActionResponse.Executed run(
       DecisionResponse allowed, Entries.Subject s, String adapter, boolean reserved)
       throws RequestRejected {
+    return new ActionResponse.Executed(allowed, execute(s, adapter, reserved));
+  }
+
+  /**
+   * Executes the request of {@code s}, whose execution start is durable (with its allow entry, or
+   * with the approval entry that approved it), logs the outcome and settles the reservation.
+   *
+   * @throws RequestRejected as {@link #run}
+   */
+  ExecutionView execute(Entries.Subject s, String adapter, boolean reserved)
+      throws RequestRejected {
     JsonNode params = s.request().path("params");
     ActionResult result;
     try {
@@ -114,7 +125,7 @@ final class ActStage {
         budgets.releaseQuietly(s.decisionId());
       }
     }
-    return new ActionResponse.Executed(allowed, view);
+    return view;
   }
 
   /**
@@ -128,11 +139,23 @@ final class ActStage {
     if (r == null) {
       return Optional.empty();
     }
-    Long finished = r.finishedIndex();
-    if (finished == null) {
+    if (r.finishedIndex() == null) {
       throw new RequestRejected(
           ErrorCode.IDEMPOTENCY_IN_FLIGHT,
           "the action of decision " + decisionId + " is still running; retry to get its outcome");
+    }
+    return finished(decisionId);
+  }
+
+  /**
+   * The outcome of {@code decisionId}'s execution as logged (without a body); empty when the
+   * decision was not executed or its execution is still in flight.
+   */
+  Optional<ExecutionView> finished(String decisionId) throws StoreException {
+    ExecutionRecord r = executions.find(decisionId).orElse(null);
+    Long finished = r == null ? null : r.finishedIndex();
+    if (finished == null) {
+      return Optional.empty();
     }
     List<StoredEntry> e = logStore.read(finished, finished + 1);
     if (e.isEmpty()) {

@@ -46,6 +46,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -160,7 +161,16 @@ public final class DecisionPipeline {
       Effect effect = b.decision().effect();
       String adapter = execute && effect == Effect.ALLOW ? acts.adapterFor(action.action()) : null;
       DecisionResponse decided =
-          logDecision(refusal, action, b.decision(), active, claim, digest, b.reserved(), adapter)
+          logDecision(
+                  refusal,
+                  action,
+                  b.decision(),
+                  active,
+                  claim,
+                  digest,
+                  b.reserved(),
+                  execute,
+                  adapter)
               .withHeaders(refusal.headers);
       if (adapter != null) {
         return acts.run(decided, subject(refusal, action, digest), adapter, b.reserved());
@@ -184,11 +194,12 @@ public final class DecisionPipeline {
 
   /**
    * {@code GET /v1/decisions/{id}[?wait=30s]}: the agent's own decision as it stands — the pending
-   * answer, or once its approval is resolved, the entry that resolved it. With {@code wait}, a
-   * pending decision is answered when it is resolved or after {@code wait} (at most {@link
-   * #MAX_WAIT}), whichever comes first.
+   * answer, or once its approval is resolved, the entry that resolved it, and once an approved
+   * action was executed, its outcome ({@link ActionResponse.Executed}). With {@code wait}, a
+   * pending decision is answered when it is resolved (and an approved action executed) or after
+   * {@code wait} (at most {@link #MAX_WAIT}), whichever comes first.
    */
-  public DecisionResponse get(IncomingRequest req, String decisionId, Duration wait)
+  public ActionResponse get(IncomingRequest req, String decisionId, Duration wait)
       throws RequestRejected {
     Instant now = clock.instant();
     Authenticated auth = authenticate(req, now);
@@ -208,7 +219,17 @@ public final class DecisionPipeline {
       if (!wait.isZero()) {
         approvals.await(decisionId, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
       }
-      return current(ref).withHeaders(rateLimits.current(auth.agent(), policy.get()));
+      DecisionResponse answer =
+          current(ref).withHeaders(rateLimits.current(auth.agent(), policy.get()));
+      // Only an approved escalation is executed after its decision entry; an allow executed at
+      // once is answered by POST /v1/actions itself (and its retries).
+      Optional<ExecutionView> executed =
+          answer.status() == 200 && approvalResolution(decisionId) != null
+              ? acts.finished(decisionId)
+              : Optional.empty();
+      return executed.isPresent()
+          ? new ActionResponse.Executed(answer, executed.get())
+          : new ActionResponse.Decided(answer);
     } catch (RequestRejected r) {
       if (r.code() == ErrorCode.REQUEST_NOT_FOUND) {
         throw r;
@@ -313,6 +334,7 @@ public final class DecisionPipeline {
       IdempotencyGuard.@Nullable Start claim,
       byte[] digest,
       boolean reserved,
+      boolean execute,
       @Nullable String adapter)
       throws RequestRejected, StoreException {
     Authenticated auth = ctx.auth;
@@ -347,7 +369,8 @@ public final class DecisionPipeline {
                   new String(Canonical.bytes(action.json()), StandardCharsets.UTF_8),
                   e.approvers(),
                   e.minApprovals(),
-                  terms.expires()));
+                  terms.expires(),
+                  execute));
     }
     byte[] entry =
         entries.decision(

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param approvers operator subjects who may approve; empty means any holder of the {@code
  *     approver} scope
  * @param minApprovals distinct approvals needed, at least 1
+ * @param act whether the request came through {@code POST /v1/actions}: once approved, its action
+ *     runs through its adapter (SPEC §8); a {@code POST /v1/decisions} escalation only decides
  */
 public record ApprovalRequest(
     String decisionId,
@@ -25,7 +27,8 @@ public record ApprovalRequest(
     String request,
     List<String> approvers,
     int minApprovals,
-    Instant expiresAt) {
+    Instant expiresAt,
+    boolean act) {
 
   public ApprovalRequest {
     Objects.requireNonNull(decisionId, "decisionId");

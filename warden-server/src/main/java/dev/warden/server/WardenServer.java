@@ -13,6 +13,8 @@ import dev.warden.log.Entries;
 import dev.warden.log.GroupCommitLog;
 import dev.warden.log.PendingEntry;
 import dev.warden.log.RefusalSummaries;
+import dev.warden.pipeline.ActionRunner;
+import dev.warden.pipeline.ApprovedExecutions;
 import dev.warden.pipeline.DecisionPipeline;
 import dev.warden.pipeline.ExecutionRecovery;
 import dev.warden.pipeline.Receipts;
@@ -151,9 +153,25 @@ public final class WardenServer implements AutoCloseable {
       Ledger ledger = new Ledger(store.usage(), clock, RESERVATION_HOLD);
       Settlements settlements = new Settlements(ledger);
       RateLimiter rateLimiter = new RateLimiter(Ticker.system());
+      ActionRunner runner = AdapterRunner.of(cfg.adapters());
       Approvals approvals =
           new Approvals(
-              store.approvals(), commitLog, entries, activePolicy, ledger, settlements, clock);
+              store.approvals(),
+              commitLog,
+              entries,
+              activePolicy,
+              ledger,
+              settlements,
+              clock,
+              new ApprovedExecutions(
+                  runner,
+                  store.executions(),
+                  store.log(),
+                  entries,
+                  commitLog,
+                  ledger,
+                  settlements,
+                  clock));
       approvals.expireDue(clock.instant());
       int unknown =
           ExecutionRecovery.recover(store.executions(), store.log(), entries, commitLog, clock);
@@ -181,7 +199,7 @@ public final class WardenServer implements AutoCloseable {
               settlements,
               rateLimiter,
               approvals,
-              AdapterRunner.of(cfg.adapters()),
+              runner,
               store.executions());
       OperatorTokens operators =
           new OperatorTokens(

@@ -42,9 +42,17 @@ public final class AgentApi {
     }
   }
 
+  /**
+   * {@code GET /v1/decisions/{id}}: the decision as it stands; an approved action that was executed
+   * is answered as {@code POST /v1/actions} answers an execution ({@link ActionAnswers}).
+   */
   public void get(Context ctx) throws RequestRejected {
     dev.warden.pipeline.IncomingRequest req = readCounted(ctx);
-    respond(ctx, pipeline.get(req, ctx.pathParam("id"), waitOf(ctx)));
+    switch (pipeline.get(req, ctx.pathParam("id"), waitOf(ctx))) {
+      case ActionResponse.Executed e -> ActionAnswers.executed(ctx, e);
+      case ActionResponse.Decided d -> respond(ctx, d.decision());
+      case ActionResponse.Denied d -> respond(ctx, d.decision());
+    }
   }
 
   /** {@code ?wait=30s}: how long to wait for a pending decision; zero without it. */

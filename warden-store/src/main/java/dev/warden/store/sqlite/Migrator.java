@@ -28,7 +28,8 @@ final class Migrator {
           "V2__policies.sql",
           "V3__usage.sql",
           "V4__approvals.sql",
-          "V5__executions.sql");
+          "V5__executions.sql",
+          "V6__approval_act.sql");
 
   /** {@code PRAGMA application_id} of a Warden database: "WARD". */
   static final int APPLICATION_ID = 0x57415244;

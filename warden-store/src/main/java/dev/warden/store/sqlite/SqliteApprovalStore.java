@@ -24,7 +24,7 @@ final class SqliteApprovalStore implements ApprovalStore {
   private static final String COLUMNS =
       "decision_id, agent_id, tenant, action, resource, request_digest, policy_hash, request,"
           + " approvers, min_approvals, expires_at, state, approved_by, opened_idx, resolved_idx,"
-          + " resolved_at";
+          + " resolved_at, act";
 
   private final Database db;
 
@@ -102,7 +102,7 @@ final class SqliteApprovalStore implements ApprovalStore {
         c.prepareStatement(
             "INSERT INTO approvals ("
                 + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', '[]', ?, NULL, NULL)"
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', '[]', ?, NULL, NULL, ?)"
                 + " ON CONFLICT (decision_id) DO NOTHING")) {
       p.setString(1, r.decisionId());
       p.setString(2, r.agentId());
@@ -116,6 +116,7 @@ final class SqliteApprovalStore implements ApprovalStore {
       p.setInt(10, r.minApprovals());
       p.setLong(11, r.expiresAt().toEpochMilli());
       p.setLong(12, index);
+      p.setInt(13, r.act() ? 1 : 0);
       if (p.executeUpdate() != 1) {
         throw StoreException.conflict(
             Conflict.APPROVAL, "approval " + r.decisionId() + " was opened before");
@@ -181,7 +182,8 @@ final class SqliteApprovalStore implements ApprovalStore {
             r.getString(8),
             Json.list(r.getString(9)),
             r.getInt(10),
-            Instant.ofEpochMilli(r.getLong(11)));
+            Instant.ofEpochMilli(r.getLong(11)),
+            r.getInt(17) == 1);
     long resolvedIdx = r.getLong(15);
     Long resolved = r.wasNull() ? null : resolvedIdx;
     long resolvedAtMs = r.getLong(16);

@@ -24,6 +24,10 @@ public interface ApprovalStoreContract extends ContractFixture {
   }
 
   private static ApprovalRequest request(String id, long expiresAfter) {
+    return request(id, expiresAfter, false);
+  }
+
+  private static ApprovalRequest request(String id, long expiresAfter, boolean act) {
     return new ApprovalRequest(
         id,
         "bot-1",
@@ -35,7 +39,23 @@ public interface ApprovalStoreContract extends ContractFixture {
         "{\"action\":\"files.delete\",\"resource\":\"reports/q3\"}",
         List.of("alice", "bob"),
         2,
-        at(expiresAfter));
+        at(expiresAfter),
+        act);
+  }
+
+  @Test
+  default void open_actionRequest_keepsItsActFlagAfterReopen() throws Exception {
+    store()
+        .log()
+        .append(
+            ChainBatch.of(2, "a").approval(new ApprovalChange.Open(request("d1", 60, true)), 1));
+    store()
+        .log()
+        .append(ChainBatch.of(1, "b").approval(new ApprovalChange.Open(request("d2", 60)), 0));
+    reopen();
+
+    assertThat(approvals().find("d1").orElseThrow().request().act()).isTrue();
+    assertThat(approvals().find("d2").orElseThrow().request().act()).isFalse();
   }
 
   @Test

@@ -178,7 +178,8 @@ final class SqliteStoreTest extends StoreContractTest {
       s.executeUpdate("DROP TABLE executions");
       s.executeUpdate(
           "DELETE FROM schema_version WHERE script IN"
-              + " ('V3__usage.sql', 'V4__approvals.sql', 'V5__executions.sql')");
+              + " ('V3__usage.sql', 'V4__approvals.sql', 'V5__executions.sql',"
+              + " 'V6__approval_act.sql')");
     }
 
     UsageStore usage = reopen().usage();

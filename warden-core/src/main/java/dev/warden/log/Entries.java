@@ -197,6 +197,30 @@ public final class Entries {
   /**
    * The outcome of an allowed action's execution, linked to its decision by {@code decision_id}.
    */
+  /**
+   * An operator's resolution of an {@code outcome_unknown} execution after checking the upstream:
+   * an {@code execution} entry with {@code step: "resolve"}, the {@code operator}, {@code outcome}
+   * {@code succeeded} or {@code failed}, {@code reason: "operator"} and the operator's words as
+   * {@code detail}.
+   */
+  public byte[] executionResolved(
+      Instant ts, Subject s, String adapter, String outcome, String operator, String detail) {
+    ObjectNode e = common(EntryKind.EXECUTION, ts);
+    e.put("decision_id", s.decisionId());
+    e.put("agent", s.agent());
+    e.put("tenant", s.tenant());
+    e.put("action", s.action());
+    e.put("resource", s.resource());
+    e.put("request_digest", s.requestDigest());
+    e.put("adapter", adapter);
+    e.put("outcome", outcome);
+    e.put("step", "resolve");
+    e.put("operator", operator);
+    e.put("reason", "operator");
+    e.put("detail", detail);
+    return Canonical.bytes(e);
+  }
+
   public byte[] execution(Instant ts, Subject s, Execution x) {
     ObjectNode e = common(EntryKind.EXECUTION, ts);
     e.put("decision_id", s.decisionId());

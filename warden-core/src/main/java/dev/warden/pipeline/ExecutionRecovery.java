@@ -23,7 +23,7 @@ import java.util.List;
  * (Warden stopped between its allow and its outcome), so the upstream may or may not have acted.
  * Each gets an {@code execution} entry with outcome {@code outcome_unknown}; none is ever run
  * again, and its budget reservation is kept (settled against the logged allow). Resolving them is
- * for an operator.
+ * for an operator ({@link ExecutionResolutions}).
  */
 public final class ExecutionRecovery {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,8 +76,7 @@ public final class ExecutionRecovery {
   }
 
   /** The subject of the allow entry that started {@code r}. */
-  private static Entries.Subject subject(ExecutionRecord r, LogStore logStore)
-      throws StoreException {
+  static Entries.Subject subject(ExecutionRecord r, LogStore logStore) throws StoreException {
     List<StoredEntry> e = logStore.read(r.startedIndex(), r.startedIndex() + 1);
     JsonNode d;
     try {

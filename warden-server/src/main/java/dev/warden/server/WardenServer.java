@@ -17,6 +17,7 @@ import dev.warden.pipeline.ActionRunner;
 import dev.warden.pipeline.ApprovedExecutions;
 import dev.warden.pipeline.DecisionPipeline;
 import dev.warden.pipeline.ExecutionRecovery;
+import dev.warden.pipeline.ExecutionResolutions;
 import dev.warden.pipeline.Receipts;
 import dev.warden.policy.Policy;
 import dev.warden.policy.PolicyException;
@@ -223,7 +224,17 @@ public final class WardenServer implements AutoCloseable {
               new dev.warden.server.http.LogApi(store.log(), commitLog, logSigner.vkey()),
               new ProofApi(
                   store.log(), commitLog, receipts, Jwks.of(receiptKey.publicKey()).toJson()),
-              new ExecutionApi(store.executions(), operators));
+              new ExecutionApi(
+                  store.executions(),
+                  new ExecutionResolutions(
+                      store.executions(),
+                      store.log(),
+                      entries,
+                      commitLog,
+                      ledger,
+                      settlements,
+                      clock),
+                  operators));
       http = HttpServerFactory.create(cfg, apis, pipeline::countUnauthenticated);
       http.start();
 
@@ -305,6 +316,11 @@ public final class WardenServer implements AutoCloseable {
   /** The open store, for in-process tests and tools. */
   Store store() {
     return store;
+  }
+
+  /** The running log, for in-process tests that append what only a crash would leave. */
+  GroupCommitLog commitLog() {
+    return commitLog;
   }
 
   /** Stops accepting requests, writes what is queued to the log, and closes the store. */

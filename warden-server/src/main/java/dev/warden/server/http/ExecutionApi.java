@@ -1,33 +1,90 @@
 package dev.warden.server.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
+import dev.warden.json.JsonLimits;
+import dev.warden.json.JsonRejected;
+import dev.warden.json.StrictJson;
 import dev.warden.log.Entries;
+import dev.warden.pipeline.ExecutionResolutions;
 import dev.warden.server.operator.OperatorTokens;
 import dev.warden.store.ExecutionRecord;
 import dev.warden.store.ExecutionState;
 import dev.warden.store.ExecutionStore;
 import dev.warden.store.StoreException;
 import io.javalin.http.Context;
+import java.util.Iterator;
 
 /**
  * {@code GET /v1/executions?state=…} ({@code admin} token): executions of allowed actions by state,
  * oldest first — above all the {@code outcome_unknown} ones a crash left for an operator to check
- * at the upstream.
+ * at the upstream; and {@code POST /v1/executions/{id}/resolve}, the operator's verdict on one.
  */
 public final class ExecutionApi {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_LIST = 1_000;
 
+  private static final int MAX_REASON = 1_000;
+
   private final ExecutionStore executions;
+  private final ExecutionResolutions resolutions;
   private final OperatorTokens tokens;
 
-  public ExecutionApi(ExecutionStore executions, OperatorTokens tokens) {
+  public ExecutionApi(
+      ExecutionStore executions, ExecutionResolutions resolutions, OperatorTokens tokens) {
     this.executions = executions;
+    this.resolutions = resolutions;
     this.tokens = tokens;
+  }
+
+  /**
+   * {@code POST /v1/executions/{id}/resolve} with {@code {"outcome": "succeeded"|"failed",
+   * "reason": "…"}}: resolves an {@code outcome_unknown} execution (logged with the operator and
+   * the reason); answers the execution.
+   */
+  public void resolve(Context ctx) throws RequestRejected, StoreException {
+    String operator = tokens.authorize(ctx.header("Authorization"), "admin").subject();
+    JsonNode body;
+    try {
+      body = StrictJson.parse(ctx.bodyAsBytes(), JsonLimits.defaults());
+    } catch (JsonRejected e) {
+      throw RequestRejected.atPointer(ErrorCode.REQUEST_INVALID, e.pointer(), e.getMessage());
+    }
+    if (!body.isObject()) {
+      throw new RequestRejected(
+          ErrorCode.REQUEST_INVALID,
+          "send {\"outcome\": \"succeeded\" or \"failed\", \"reason\": \"…\"}");
+    }
+    Iterator<String> fields = body.fieldNames();
+    while (fields.hasNext()) {
+      String f = fields.next();
+      if (!f.equals("outcome") && !f.equals("reason")) {
+        throw RequestRejected.atPointer(
+            ErrorCode.REQUEST_INVALID, "/" + f, "unknown field; allowed: outcome, reason");
+      }
+    }
+    String wire = body.path("outcome").textValue();
+    ExecutionState outcome =
+        "succeeded".equals(wire)
+            ? ExecutionState.SUCCEEDED
+            : "failed".equals(wire) ? ExecutionState.FAILED : null;
+    if (outcome == null) {
+      throw RequestRejected.atPointer(
+          ErrorCode.REQUEST_INVALID, "/outcome", "succeeded or failed, as checked at the upstream");
+    }
+    String reason = body.path("reason").textValue();
+    if (reason == null || reason.isBlank() || reason.length() > MAX_REASON) {
+      throw RequestRejected.atPointer(
+          ErrorCode.REQUEST_INVALID,
+          "/reason",
+          "1 to " + MAX_REASON + " characters saying what was checked; it is logged");
+    }
+    ExecutionRecord r = resolutions.resolve(ctx.pathParam("id"), outcome, operator, reason);
+    ctx.contentType("application/json").result(render(r).toString());
   }
 
   /** {@code GET /v1/executions[?state=outcome_unknown|in_flight|succeeded|failed]}. */
@@ -45,19 +102,24 @@ public final class ExecutionApi {
     ObjectNode out = JSON.createObjectNode();
     ArrayNode a = out.putArray("executions");
     for (ExecutionRecord r : executions.list(state, MAX_LIST)) {
-      ObjectNode o = a.addObject();
-      o.put("decision_id", r.decisionId());
-      o.put("agent", r.agentId());
-      o.put("adapter", r.adapter());
-      o.put("state", r.state().wire());
-      o.put("started_index", r.startedIndex());
-      if (r.finishedIndex() != null) {
-        o.put("finished_index", r.finishedIndex());
-      }
-      if (r.finishedAt() != null) {
-        o.put("finished_at", Entries.format(r.finishedAt()));
-      }
+      a.add(render(r));
     }
     ctx.contentType("application/json").result(out.toString());
+  }
+
+  private static ObjectNode render(ExecutionRecord r) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("decision_id", r.decisionId());
+    o.put("agent", r.agentId());
+    o.put("adapter", r.adapter());
+    o.put("state", r.state().wire());
+    o.put("started_index", r.startedIndex());
+    if (r.finishedIndex() != null) {
+      o.put("finished_index", r.finishedIndex());
+    }
+    if (r.finishedAt() != null) {
+      o.put("finished_at", Entries.format(r.finishedAt()));
+    }
+    return o;
   }
 }

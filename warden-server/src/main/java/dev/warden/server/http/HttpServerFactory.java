@@ -93,6 +93,7 @@ public final class HttpServerFactory {
           c.routes.get("/v1/decisions/{id}", apis.agent()::get);
           c.routes.post("/v1/actions", apis.agent()::act);
           c.routes.get("/v1/executions", apis.executions()::list);
+          c.routes.post("/v1/executions/{id}/resolve", apis.executions()::resolve);
 
           c.routes.post("/v1/admin/agents", apis.admin()::createAgent);
           c.routes.get("/v1/admin/agents", apis.admin()::listAgents);

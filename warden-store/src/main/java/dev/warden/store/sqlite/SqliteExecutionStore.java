@@ -81,8 +81,8 @@ final class SqliteExecutionStore implements ExecutionStore {
 
   /**
    * Applies a batch's execution changes inside its transaction. A second start of a decision, or a
-   * finish of an execution that is not in flight, refuses the whole batch with {@link
-   * Conflict#EXECUTION}; the log then retries the batch's entries one by one.
+   * finish of an execution that is not in the finish's {@code from} state, refuses the whole batch
+   * with {@link Conflict#EXECUTION}; the log then retries the batch's entries one by one.
    */
   static void write(Connection c, List<ExecutionWrite> writes) throws SQLException, StoreException {
     for (ExecutionWrite w : writes) {
@@ -117,15 +117,16 @@ final class SqliteExecutionStore implements ExecutionStore {
     try (PreparedStatement p =
         c.prepareStatement(
             "UPDATE executions SET state = ?, finished_idx = ?, finished_at = ?"
-                + " WHERE decision_id = ? AND state = 'in_flight' AND started_idx < ?")) {
+                + " WHERE decision_id = ? AND state = ? AND started_idx < ?")) {
       p.setString(1, f.state().wire());
       p.setLong(2, index);
       p.setLong(3, f.at().toEpochMilli());
       p.setString(4, f.decisionId());
-      p.setLong(5, index);
+      p.setString(5, f.from().wire());
+      p.setLong(6, index);
       if (p.executeUpdate() != 1) {
         throw StoreException.conflict(
-            Conflict.EXECUTION, "execution " + f.decisionId() + " is not in flight");
+            Conflict.EXECUTION, "execution " + f.decisionId() + " is not " + f.from().wire());
       }
     }
   }

@@ -80,6 +80,85 @@ public interface ExecutionStoreContract extends ContractFixture {
         .isEqualTo(ExecutionState.OUTCOME_UNKNOWN);
   }
 
+  private static ExecutionChange.Finish resolve(String id, ExecutionState state, long at) {
+    return new ExecutionChange.Finish(id, ExecutionState.OUTCOME_UNKNOWN, state, at(at));
+  }
+
+  @Test
+  default void resolve_outcomeUnknown_becomesTheOperatorsOutcomeAtTheResolvingIndex()
+      throws Exception {
+    store().log().append(ChainBatch.of(1, "a").execution(start("d1"), 0));
+    store()
+        .log()
+        .append(
+            ChainBatch.of(1, "b")
+                .execution(
+                    new ExecutionChange.Finish("d1", ExecutionState.OUTCOME_UNKNOWN, at(1)), 0));
+
+    store()
+        .log()
+        .append(ChainBatch.of(1, "c").execution(resolve("d1", ExecutionState.FAILED, 7), 0));
+
+    ExecutionRecord e = reopen().executions().find("d1").orElseThrow();
+    assertThat(e.state()).isEqualTo(ExecutionState.FAILED);
+    assertThat(e.finishedIndex()).isEqualTo(2);
+    assertThat(e.finishedAt()).isEqualTo(at(7));
+    assertThat(executions().count(ExecutionState.OUTCOME_UNKNOWN)).isZero();
+  }
+
+  @Test
+  default void resolve_inFlightOrAlreadyResolved_refusesTheBatch() throws Exception {
+    store().log().append(ChainBatch.of(1, "a").execution(start("d1"), 0));
+
+    assertThatThrownBy(
+            () ->
+                store()
+                    .log()
+                    .append(
+                        ChainBatch.of(1, "b")
+                            .execution(resolve("d1", ExecutionState.SUCCEEDED, 2), 0)))
+        .as("an in-flight execution is not resolved by an operator")
+        .isInstanceOfSatisfying(
+            StoreException.class,
+            e -> assertThat(e.conflict()).isEqualTo(StoreException.Conflict.EXECUTION));
+    store()
+        .log()
+        .append(
+            ChainBatch.of(1, "c")
+                .execution(
+                    new ExecutionChange.Finish("d1", ExecutionState.OUTCOME_UNKNOWN, at(3)), 0));
+    store()
+        .log()
+        .append(ChainBatch.of(1, "d").execution(resolve("d1", ExecutionState.SUCCEEDED, 4), 0));
+    assertThatThrownBy(
+            () ->
+                store()
+                    .log()
+                    .append(
+                        ChainBatch.of(1, "e")
+                            .execution(resolve("d1", ExecutionState.FAILED, 5), 0)))
+        .as("resolved once")
+        .isInstanceOfSatisfying(
+            StoreException.class,
+            e -> assertThat(e.conflict()).isEqualTo(StoreException.Conflict.EXECUTION));
+    assertThat(executions().find("d1").orElseThrow().state()).isEqualTo(ExecutionState.SUCCEEDED);
+    assertThat(store().log().head().size()).isEqualTo(3);
+  }
+
+  @Test
+  default void resolve_toOutcomeUnknownOrFromAFinalState_isNotAChange() {
+    assertThatThrownBy(
+            () ->
+                new ExecutionChange.Finish(
+                    "d1", ExecutionState.OUTCOME_UNKNOWN, ExecutionState.OUTCOME_UNKNOWN, at(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                new ExecutionChange.Finish(
+                    "d1", ExecutionState.SUCCEEDED, ExecutionState.FAILED, at(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   default void finish_neverStarted_refusesTheBatch() throws Exception {
     assertThatThrownBy(

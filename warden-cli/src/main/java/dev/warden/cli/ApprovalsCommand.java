@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code warden approvals list|show|approve|reject|reevaluate}: the approval workflow (SPEC §8)
  * from the command line, with a token holding the {@code approver} scope ({@code $WARDEN_TOKEN}, or
- * the data directory's admin token).
+ * the data directory's admin token); and what needs an operator's attention — executions whose
+ * outcome is unknown after a crash ({@code list --attention}, {@code resolve}, admin token).
  */
 @Command(
     name = "approvals",
@@ -24,6 +25,9 @@ import picocli.CommandLine.Parameters;
       "  warden approvals show 01JF3Q7M2X5A9K8V6T4R3N2P1B",
       "  WARDEN_TOKEN=wdn_... warden approvals approve 01JF3Q7M2X5A9K8V6T4R3N2P1B --reason ok",
       "  warden approvals reject 01JF3Q7M2X5A9K8V6T4R3N2P1B --reason 'not during the freeze'",
+      "  warden approvals list --attention",
+      "  warden approvals resolve 01JF3Q7M2X5A9K8V6T4R3N2P1B --outcome failed \\",
+      "      --reason 'no such transfer at the bank'",
       "Exit 0 done, 1 refused by the server, 2 usage or I/O error."
     },
     subcommands = {
@@ -31,7 +35,8 @@ import picocli.CommandLine.Parameters;
       ApprovalsCommand.Show.class,
       ApprovalsCommand.Approve.class,
       ApprovalsCommand.Reject.class,
-      ApprovalsCommand.Reevaluate.class
+      ApprovalsCommand.Reevaluate.class,
+      ApprovalsCommand.Resolve.class
     })
 final class ApprovalsCommand {
   private ApprovalsCommand() {}
@@ -39,7 +44,11 @@ final class ApprovalsCommand {
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
-      description = "List approvals, oldest first (pending unless --status says otherwise).")
+      description = {
+        "List approvals, oldest first (pending unless --status says otherwise).",
+        "With --attention: the executions whose outcome is unknown (Warden stopped while their"
+            + " action ran); check each at the upstream and settle it with resolve (admin token)."
+      })
   static final class ListApprovals extends ServerOptions implements Callable<Integer> {
     @Option(
         names = "--status",
@@ -47,8 +56,16 @@ final class ApprovalsCommand {
         description = "pending, approved, rejected or expired (default: ${DEFAULT-VALUE}).")
     String status;
 
+    @Option(
+        names = "--attention",
+        description = "List executions in outcome_unknown instead of approvals.")
+    boolean attention;
+
     @Override
     public Integer call() throws Exception {
+      if (attention) {
+        return listUnknown();
+      }
       AdminClient.Reply r = client().call("GET", "/v1/approvals?status=" + status, null);
       if (!r.ok()) {
         System.err.println("warden: " + r.problem());
@@ -66,6 +83,26 @@ final class ApprovalsCommand {
             a.path("action").asText(),
             a.path("approved_by").size() + "/" + a.path("min_approvals").asInt(),
             a.path("expires_at").asText());
+      }
+      return 0;
+    }
+
+    private int listUnknown() throws Exception {
+      AdminClient.Reply r = client().call("GET", "/v1/executions?state=outcome_unknown", null);
+      if (!r.ok()) {
+        System.err.println("warden: " + r.problem());
+        return 1;
+      }
+      System.out.printf(
+          "%-28s %-16s %-20s %-16s %s%n", "DECISION", "STATE", "AGENT", "ADAPTER", "RECORDED");
+      for (JsonNode x : r.body().path("executions")) {
+        System.out.printf(
+            "%-28s %-16s %-20s %-16s %s%n",
+            x.path("decision_id").asText(),
+            x.path("state").asText(),
+            x.path("agent").asText(),
+            x.path("adapter").asText(),
+            x.path("finished_at").asText());
       }
       return 0;
     }
@@ -140,6 +177,40 @@ final class ApprovalsCommand {
     @Override
     public Integer call() throws Exception {
       return print(client().call("POST", "/v1/approvals/" + id + "/reevaluate", null));
+    }
+  }
+
+  /** What an operator found at the upstream. */
+  enum Outcome {
+    succeeded,
+    failed
+  }
+
+  @Command(
+      name = "resolve",
+      mixinStandardHelpOptions = true,
+      description =
+          "Resolve an execution whose outcome is unknown, after checking the upstream: succeeded"
+              + " spends its budget, failed releases it. Logged with your token's subject and the"
+              + " reason (admin token).")
+  static final class Resolve extends ServerOptions implements Callable<Integer> {
+    @Parameters(paramLabel = "DECISION-ID")
+    String id;
+
+    @Option(
+        names = "--outcome",
+        required = true,
+        description = "succeeded or failed: what the upstream shows.")
+    Outcome outcome;
+
+    @Option(names = "--reason", required = true, description = "What was checked (logged).")
+    String reason;
+
+    @Override
+    public Integer call() throws Exception {
+      ObjectNode body =
+          AdminClient.JSON.createObjectNode().put("outcome", outcome.name()).put("reason", reason);
+      return print(client().call("POST", "/v1/executions/" + id + "/resolve", body));
     }
   }
 

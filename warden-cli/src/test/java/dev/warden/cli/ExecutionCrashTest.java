@@ -34,14 +34,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A crash between decide and act (SPEC §9): {@code warden serve} runs as a child JVM, an allowed
  * action reaches an upstream in this JVM that holds the request, and the child is killed with
  * SIGKILL while it waits. After a restart the execution is recorded once as {@code
- * outcome_unknown}, never run again, and reported by {@code /readyz} and {@code GET
- * /v1/executions}.
+ * outcome_unknown}, never run again, and reported by {@code /readyz}, {@code GET
+ * /v1/executions} and {@code warden approvals list --attention}; {@code warden approvals resolve}
+ * settles it.
  */
+@ResourceLock("java.lang.System.out")
 final class ExecutionCrashTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String AGENT = "crash-agent";
@@ -165,6 +168,55 @@ final class ExecutionCrashTest {
         .isEqualTo(1);
     assertThat(executionEntries(third)).as("recorded once, not at every start").hasSize(1);
     assertThat(upstreamRequests.get()).as("the action was never run again").isEqualTo(1);
+
+    // An operator checks the upstream and resolves it from the command line.
+    String dd = tmp.resolve("data").toString();
+    CliTest.Run attention = CliTest.run("approvals", "list", "--attention", "--data-dir", dd);
+    assertThat(attention.exit()).as(attention.err()).isZero();
+    assertThat(attention.out()).contains(decisionId).contains("outcome_unknown");
+    assertThat(
+            CliTest.run(
+                    "approvals",
+                    "resolve",
+                    decisionId,
+                    "--outcome",
+                    "maybe",
+                    "--reason",
+                    "x",
+                    "--data-dir",
+                    dd)
+                .exit())
+        .isEqualTo(2);
+    CliTest.Run resolved =
+        CliTest.run(
+            "approvals",
+            "resolve",
+            decisionId,
+            "--outcome",
+            "failed",
+            "--reason",
+            "no transfer at the upstream",
+            "--data-dir",
+            dd);
+    assertThat(resolved.exit()).as(resolved.err()).isZero();
+    assertThat(JSON.readTree(resolved.out()).path("state").asText()).isEqualTo("failed");
+    assertThat(CliTest.run("approvals", "list", "--attention", "--data-dir", dd).out())
+        .doesNotContain(decisionId);
+    assertThat(get(third, "/readyz", null).path("executions_outcome_unknown").asLong()).isZero();
+    assertThat(executionEntries(third).getLast().path("step").asText()).isEqualTo("resolve");
+    CliTest.Run again =
+        CliTest.run(
+            "approvals",
+            "resolve",
+            decisionId,
+            "--outcome",
+            "succeeded",
+            "--reason",
+            "x",
+            "--data-dir",
+            dd);
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err()).contains("admin.conflict");
   }
 
   private List<JsonNode> executionEntries(Child server) throws Exception {

@@ -40,9 +40,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * A crash between decide and act (SPEC §9): {@code warden serve} runs as a child JVM, an allowed
  * action reaches an upstream in this JVM that holds the request, and the child is killed with
  * SIGKILL while it waits. After a restart the execution is recorded once as {@code
- * outcome_unknown}, never run again, and reported by {@code /readyz}, {@code GET
- * /v1/executions} and {@code warden approvals list --attention}; {@code warden approvals resolve}
- * settles it.
+ * outcome_unknown}, never run again, and reported by {@code /readyz}, {@code GET /v1/executions}
+ * and {@code warden approvals list --attention}; {@code warden approvals resolve} settles it.
  */
 @ResourceLock("java.lang.System.out")
 final class ExecutionCrashTest {

@@ -113,7 +113,7 @@ public final class Approvals {
    */
   public ApprovalRecord approve(String decisionId, String operator, @Nullable String reason)
       throws RequestRejected, StoreException {
-    Launch launch = new Launch();
+    Launch launch = new Launch(actions, running, waiters);
     ApprovalRecord after;
     lock.lock();
     try {
@@ -188,7 +188,7 @@ public final class Approvals {
    */
   public ApprovalRecord reevaluate(String decisionId, String operator)
       throws RequestRejected, StoreException {
-    Launch launch = new Launch();
+    Launch launch = new Launch(actions, running, waiters);
     ApprovalRecord after;
     lock.lock();
     try {
@@ -484,33 +484,5 @@ public final class Approvals {
       waiters.resolved(r.decisionId());
     }
     return find(r.decisionId());
-  }
-
-  /** An approved action to run once the lock is released (SPEC §8); empty when there is none. */
-  private final class Launch {
-    private @Nullable ApprovalRequest request;
-    private @Nullable String adapter;
-    private boolean reserved;
-
-    void set(ApprovalRequest request, String adapter, boolean reserved) {
-      this.request = request;
-      this.adapter = adapter;
-      this.reserved = reserved;
-    }
-
-    /** Runs the action, if one was approved, and wakes whoever waits for its outcome. */
-    void run() throws RequestRejected {
-      ApprovalRequest r = request;
-      String a = adapter;
-      if (r == null || a == null) {
-        return;
-      }
-      try {
-        actions.run(r, a, reserved);
-      } finally {
-        running.remove(r.decisionId());
-        waiters.resolved(r.decisionId());
-      }
-    }
   }
 }

@@ -195,9 +195,6 @@ public final class Entries {
       @Nullable String detail) {}
 
   /**
-   * The outcome of an allowed action's execution, linked to its decision by {@code decision_id}.
-   */
-  /**
    * An operator's resolution of an {@code outcome_unknown} execution after checking the upstream:
    * an {@code execution} entry with {@code step: "resolve"}, the {@code operator}, {@code outcome}
    * {@code succeeded} or {@code failed}, {@code reason: "operator"} and the operator's words as
@@ -221,6 +218,9 @@ public final class Entries {
     return Canonical.bytes(e);
   }
 
+  /**
+   * The outcome of an allowed action's execution, linked to its decision by {@code decision_id}.
+   */
   public byte[] execution(Instant ts, Subject s, Execution x) {
     ObjectNode e = common(EntryKind.EXECUTION, ts);
     e.put("decision_id", s.decisionId());

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.warden.log.Entries;
+import dev.warden.pipeline.ExecutionRecovery;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
@@ -11,10 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +56,8 @@ final class ApprovedExecutionFlowTest {
   private final ConcurrentLinkedQueue<Map<String, List<String>>> received =
       new ConcurrentLinkedQueue<>();
   private final AtomicInteger upstreamStatus = new AtomicInteger(201);
+  private volatile CountDownLatch hold = new CountDownLatch(0);
+  private final CountDownLatch arrived = new CountDownLatch(1);
   private HttpServer upstream;
   private TestWarden w;
   private TestWarden.Agent agent;
@@ -63,11 +71,18 @@ final class ApprovedExecutionFlowTest {
           try (exchange) {
             received.add(Map.copyOf(exchange.getRequestHeaders()));
             exchange.getRequestBody().readAllBytes();
+            arrived.countDown();
+            try {
+              hold.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
             byte[] body = "{\"transfer\":\"t-1\"}".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(upstreamStatus.get(), body.length);
             exchange.getResponseBody().write(body);
           }
         });
+    upstream.setExecutor(Executors.newCachedThreadPool());
     upstream.start();
     Path secretFile = tmp.resolve("payments-token");
     Files.writeString(secretFile, secret);
@@ -97,6 +112,7 @@ final class ApprovedExecutionFlowTest {
 
   @AfterEach
   void stop() {
+    hold.countDown();
     w.close();
     upstream.stop(0);
   }
@@ -185,6 +201,61 @@ final class ApprovedExecutionFlowTest {
     assertThat(doc.path("decision").asText()).isEqualTo("approved");
     assertThat(doc.path("execution").path("outcome").asText()).isEqualTo("succeeded");
     assertThat(received).hasSize(1);
+  }
+
+  @Test
+  void reevaluated_toAllow_runsTheActionOnce() throws Exception {
+    String id = escalate("/v1/actions", transfer("10.00"));
+    String allowing =
+        POLICY
+            .replace("effect: escalate", "effect: allow")
+            .replace("    min_approvals: 1\n    ttl: 15m\n", "");
+    HttpResponse<String> put = w.admin("PUT", "/v1/admin/policy", allowing);
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+
+    HttpResponse<String> r = w.admin("POST", "/v1/approvals/" + id + "/reevaluate", null);
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(TestWarden.json(r).path("state").asText()).isEqualTo("approved");
+    assertThat(received).hasSize(1);
+    JsonNode doc = TestWarden.json(w.send(agent.key(), get(id, "")));
+    assertThat(doc.path("execution").path("outcome").asText()).isEqualTo("succeeded");
+  }
+
+  @Test
+  void interruptedAfterApproval_isRecordedOutcomeUnknownFromTheApprovalEntry() throws Exception {
+    String id = escalate("/v1/actions", transfer("10.00"));
+    hold = new CountDownLatch(1);
+    CompletableFuture<HttpResponse<String>> approving =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return approve(id);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+    // What the next start does after a crash here: the approval entry started the execution.
+    WardenServer s = w.server();
+    Entries entries =
+        new Entries(s.dataDir().loadParamsKey(), ServerConfig.load(s.dataDir()).params());
+    assertThat(
+            ExecutionRecovery.recover(
+                s.store().executions(), s.store().log(), entries, s.commitLog(), Clock.systemUTC()))
+        .isEqualTo(1);
+    hold.countDown();
+    approving.get(30, TimeUnit.SECONDS);
+
+    JsonNode x = w.entries("execution").getFirst();
+    assertThat(x.path("decision_id").asText()).isEqualTo(id);
+    assertThat(x.path("outcome").asText()).isEqualTo("outcome_unknown");
+    assertThat(x.path("action").asText()).isEqualTo("payments.transfer");
+    assertThat(w.entries("execution")).hasSize(1);
+    HttpResponse<String> answer = w.send(agent.key(), get(id, ""));
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(502);
+    assertThat(TestWarden.json(answer).path("execution").path("outcome").asText())
+        .isEqualTo("outcome_unknown");
   }
 
   @Test

@@ -150,6 +150,15 @@ public final class Ledger {
     return store.commit(decisionIds);
   }
 
+  /**
+   * Gives back what {@code decisionId} reserved, whether still reserved or already committed: for
+   * an operator who confirms that an action whose outcome was unknown did not happen (its money was
+   * counted as spent when its reservation expired). Returns how many reservations moved.
+   */
+  public int giveBack(String decisionId) throws StoreException {
+    return store.release(List.of(decisionId)) + store.refund(List.of(decisionId));
+  }
+
   /** Releases these decisions' reservations still reserved, in one transaction. */
   public int release(Collection<String> decisionIds) throws StoreException {
     return store.release(decisionIds);

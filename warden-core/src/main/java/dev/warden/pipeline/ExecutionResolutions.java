@@ -104,7 +104,7 @@ public final class ExecutionResolutions {
       if (outcome == ExecutionState.SUCCEEDED) {
         settlements.committed(decisionId);
       } else {
-        ledger.release(decisionId);
+        ledger.giveBack(decisionId);
       }
       return executions.find(decisionId).orElseThrow();
     } finally {

@@ -16,8 +16,9 @@ import java.util.List;
  *                   └──────release─▶ RELEASED    (the amounts are taken off the counters)
  * </pre>
  *
- * COMMITTED and RELEASED are final: commit and release of a reservation that is already settled,
- * either way, or that does not exist (never made, or purged), change nothing. So both are
+ * COMMITTED and RELEASED are final for commit and release (only {@link #refund}, an operator's
+ * correction, moves COMMITTED to RELEASED): commit and release of a reservation that is already
+ * settled, either way, or that does not exist (never made, or purged), change nothing. So both are
  * idempotent, money once committed is never given back, and money released is never counted again.
  *
  * <p>Guarantees: {@link #reserve} is atomic across all its charges and never lets concurrent
@@ -67,6 +68,16 @@ public interface UsageStore {
    * @return how many reservations moved
    */
   int release(Collection<String> reservationIds) throws StoreException;
+
+  /**
+   * Moves each COMMITTED reservation among {@code reservationIds} to RELEASED, taking its amounts
+   * off its counters' committed amounts, in one transaction; the others are left as they are. The
+   * one exception to "committed money is never given back", for an operator who confirms that an
+   * action whose outcome was unknown (and whose money was therefore counted) did not happen.
+   *
+   * @return how many reservations moved
+   */
+  int refund(Collection<String> reservationIds) throws StoreException;
 
   /**
    * Reservations still RESERVED whose expiry is before {@code now}, the earliest expiry first, at

@@ -90,6 +90,24 @@ final class InMemoryUsageStore implements UsageStore {
     return settle(reservationIds, "released");
   }
 
+  @Override
+  public synchronized int refund(Collection<String> reservationIds) {
+    calls++;
+    int moved = 0;
+    for (String id : reservationIds) {
+      Reservation r = reservations.get(id);
+      if (r == null || !r.state.equals("committed")) {
+        continue;
+      }
+      r.state = "released";
+      for (Line l : r.lines) {
+        counters.get(l.counter())[1] -= l.amount();
+      }
+      moved++;
+    }
+    return moved;
+  }
+
   private int settle(Collection<String> ids, String state) {
     calls++;
     int moved = 0;

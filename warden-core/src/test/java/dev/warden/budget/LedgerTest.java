@@ -62,6 +62,20 @@ class LedgerTest {
   }
 
   @Test
+  void giveBack_reservedOrAlreadyCommitted_returnsTheMoneyOnce() throws Exception {
+    BudgetRule b = budget("spend", Scope.AGENT, Window.DAY, 10_000);
+    reserve("held", List.of(b), "12.00");
+    reserve("counted", List.of(b), "30.00");
+    ledger.commit("counted");
+
+    assertThat(ledger.giveBack("held")).isEqualTo(1);
+    assertThat(ledger.giveBack("counted")).isEqualTo(1);
+    assertThat(ledger.giveBack("counted")).isZero();
+
+    assertThat(ledger.used(b, "bot-1", "acme", BERLIN, NOW)).isZero();
+  }
+
+  @Test
   void reserve_noRules_reservesNothingWithoutCallingTheStore() throws Exception {
     assertThat(reserve("d1", List.of(), null)).isEqualTo(new Outcome.Reserved(List.of()));
     assertThat(store.calls()).isZero();

@@ -37,6 +37,11 @@ final class SqliteUsageStore implements UsageStore {
           + " FROM usage_lines AS l"
           + " WHERE l.reservation_id = ? AND l.counter = usage_counters.counter";
 
+  private static final String GIVE_BACK =
+      "UPDATE usage_counters SET committed = usage_counters.committed - l.amount"
+          + " FROM usage_lines AS l"
+          + " WHERE l.reservation_id = ? AND l.counter = usage_counters.counter";
+
   private final Database db;
 
   SqliteUsageStore(Database db) {
@@ -68,19 +73,25 @@ final class SqliteUsageStore implements UsageStore {
 
   @Override
   public int commit(Collection<String> reservationIds) throws StoreException {
-    return settle(reservationIds, "committed", MOVE_TO_COMMITTED);
+    return settle(reservationIds, "reserved", "committed", MOVE_TO_COMMITTED);
   }
 
   @Override
   public int release(Collection<String> reservationIds) throws StoreException {
-    return settle(reservationIds, "released", TAKE_OFF);
+    return settle(reservationIds, "reserved", "released", TAKE_OFF);
+  }
+
+  @Override
+  public int refund(Collection<String> reservationIds) throws StoreException {
+    return settle(reservationIds, "committed", "released", GIVE_BACK);
   }
 
   /**
-   * Moves each reservation still RESERVED to {@code state} and, only for those that moved, applies
-   * {@code counterUpdate} to their counters.
+   * Moves each reservation still in state {@code from} to {@code state} and, only for those that
+   * moved, applies {@code counterUpdate} to their counters.
    */
-  private int settle(Collection<String> reservationIds, String state, String counterUpdate)
+  private int settle(
+      Collection<String> reservationIds, String from, String state, String counterUpdate)
       throws StoreException {
     Set<String> ids = new LinkedHashSet<>(reservationIds);
     ids.forEach(SqliteUsageStore::checkId);
@@ -93,12 +104,12 @@ final class SqliteUsageStore implements UsageStore {
           int moved = 0;
           try (PreparedStatement flip =
                   c.prepareStatement(
-                      "UPDATE usage_reservations SET state = ?"
-                          + " WHERE id = ? AND state = 'reserved'");
+                      "UPDATE usage_reservations SET state = ?" + " WHERE id = ? AND state = ?");
               PreparedStatement counters = c.prepareStatement(counterUpdate)) {
             for (String id : ids) {
               flip.setString(1, state);
               flip.setString(2, id);
+              flip.setString(3, from);
               if (flip.executeUpdate() == 1) {
                 counters.setString(1, id);
                 counters.executeUpdate();

@@ -191,6 +191,22 @@ public interface UsageStoreContract extends ContractFixture {
   }
 
   @Test
+  default void refund_committed_givesTheAmountsBackOnce_andLeavesOthersAlone() throws Exception {
+    reserve("r1", charge("c1", 100, 30));
+    reserve("r2", charge("c1", 100, 5));
+    reserve("r3", charge("c1", 100, 7));
+    usage().commit(List.of("r1", "r3"));
+    usage().release(List.of("r3"));
+
+    assertThat(usage().refund(List.of("r2"))).as("reserved: not a refund").isZero();
+    assertThat(usage().refund(List.of("r1", "nope"))).isEqualTo(1);
+    assertThat(usage().refund(List.of("r1"))).as("idempotent").isZero();
+    assertThat(usage().commit(List.of("r1"))).as("refunded is final").isZero();
+
+    assertThat(usage().used("c1")).as("r2 stays reserved, r3 committed").isEqualTo(12);
+  }
+
+  @Test
   default void commitAndRelease_batchesWithUnknownAndSettledIds_moveOnlyTheReserved()
       throws Exception {
     reserve("a", charge("c1", 100, 1));

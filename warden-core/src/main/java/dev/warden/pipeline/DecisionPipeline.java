@@ -9,8 +9,6 @@ import dev.warden.budget.Settlements;
 import dev.warden.crypto.Digests;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
-import dev.warden.httpsig.ContentDigest;
-import dev.warden.httpsig.SignatureException;
 import dev.warden.id.Ulid;
 import dev.warden.idempotency.IdempotencyGuard;
 import dev.warden.json.Canonical;
@@ -134,9 +132,9 @@ public final class DecisionPipeline {
     Refusal refusal = new Refusal(auth, ids.next(), now);
     IdempotencyGuard.Start claim = null;
     try {
-      requireActive(auth.agent());
-      requireJson(req);
-      verifyDigest(req);
+      RequestChecks.requireActive(auth.agent());
+      RequestChecks.requireJson(req);
+      RequestChecks.verifyDigest(req);
       refusal.nonce = reserveNonce(auth);
       Policy active = policy.get();
       refusal.headers = rateLimits.take(auth.agent(), active);
@@ -205,7 +203,7 @@ public final class DecisionPipeline {
     Authenticated auth = authenticate(req, now);
     Refusal refusal = new Refusal(auth, ids.next(), now);
     try {
-      requireActive(auth.agent());
+      RequestChecks.requireActive(auth.agent());
       // Reads change nothing, so their nonces are kept in memory only (not across a restart).
       replay.reserve(
           auth.agent().id(), auth.params().nonce(), authenticator.freshUntil(auth.params()));
@@ -255,40 +253,6 @@ public final class DecisionPipeline {
       throw r;
     } catch (StoreException e) {
       throw storeUnavailable(e);
-    }
-  }
-
-  private static void requireActive(AgentRecord agent) throws RequestRejected {
-    switch (agent.status()) {
-      case ACTIVE -> {}
-      case SUSPENDED ->
-          throw new RequestRejected(
-              ErrorCode.AUTH_AGENT_SUSPENDED,
-              "agent " + agent.id() + " is suspended by an operator");
-      case REVOKED ->
-          throw new RequestRejected(
-              ErrorCode.AUTH_AGENT_REVOKED, "agent " + agent.id() + " is revoked");
-    }
-  }
-
-  private static void requireJson(IncomingRequest req) throws RequestRejected {
-    String ct = req.header("content-type");
-    String type = ct == null ? "" : ct.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
-    if (!type.equals("application/json")) {
-      throw new RequestRejected(
-          ErrorCode.REQUEST_UNSUPPORTED_MEDIA_TYPE,
-          "send the action request as Content-Type: application/json");
-    }
-  }
-
-  private static void verifyDigest(IncomingRequest req) throws RequestRejected {
-    if (req.body().length == 0) {
-      return;
-    }
-    try {
-      ContentDigest.verify(req.headerValues("content-digest"), req.body());
-    } catch (SignatureException e) {
-      throw new RequestRejected(ErrorCode.REQUEST_DIGEST_MISMATCH, e.getMessage());
     }
   }
 

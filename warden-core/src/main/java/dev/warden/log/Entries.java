@@ -70,8 +70,8 @@ public final class Entries {
       String policyHash,
       @Nullable Instant expires,
       @Nullable ApprovalTerms approval) {
-    ObjectNode e = common(EntryKind.DECISION, ts);
-    subject(e, s);
+    ObjectNode e = about(EntryKind.DECISION, ts, s);
+    request(e, s);
     e.put("decision", decision);
     if (expires != null) {
       e.put("expires", format(expires));
@@ -156,13 +156,7 @@ public final class Entries {
       List<String> approvedBy,
       int minApprovals,
       String policyHash) {
-    ObjectNode e = common(EntryKind.APPROVAL, ts);
-    e.put("decision_id", s.decisionId());
-    e.put("agent", s.agent());
-    e.put("tenant", s.tenant());
-    e.put("action", s.action());
-    e.put("resource", s.resource());
-    e.put("request_digest", s.requestDigest());
+    ObjectNode e = about(EntryKind.APPROVAL, ts, s);
     e.put("operator", operator);
     e.put("step", step);
     e.put("decision", decision);
@@ -202,13 +196,7 @@ public final class Entries {
    */
   public byte[] executionResolved(
       Instant ts, Subject s, String adapter, String outcome, String operator, String detail) {
-    ObjectNode e = common(EntryKind.EXECUTION, ts);
-    e.put("decision_id", s.decisionId());
-    e.put("agent", s.agent());
-    e.put("tenant", s.tenant());
-    e.put("action", s.action());
-    e.put("resource", s.resource());
-    e.put("request_digest", s.requestDigest());
+    ObjectNode e = about(EntryKind.EXECUTION, ts, s);
     e.put("adapter", adapter);
     e.put("outcome", outcome);
     e.put("step", "resolve");
@@ -222,33 +210,15 @@ public final class Entries {
    * The outcome of an allowed action's execution, linked to its decision by {@code decision_id}.
    */
   public byte[] execution(Instant ts, Subject s, Execution x) {
-    ObjectNode e = common(EntryKind.EXECUTION, ts);
-    e.put("decision_id", s.decisionId());
-    e.put("agent", s.agent());
-    e.put("tenant", s.tenant());
-    e.put("action", s.action());
-    e.put("resource", s.resource());
-    e.put("request_digest", s.requestDigest());
+    ObjectNode e = about(EntryKind.EXECUTION, ts, s);
     e.put("adapter", x.adapter());
     e.put("outcome", x.outcome());
-    if (x.status() != null) {
-      e.put("status", x.status());
-    }
-    if (x.durationMs() != null) {
-      e.put("duration_ms", x.durationMs());
-    }
-    if (x.responseDigest() != null) {
-      e.put("response_digest", x.responseDigest());
-    }
-    if (x.responseBytes() != null) {
-      e.put("response_bytes", x.responseBytes());
-    }
-    if (x.reason() != null) {
-      e.put("reason", x.reason());
-    }
-    if (x.detail() != null) {
-      e.put("detail", x.detail());
-    }
+    optional(e, "status", x.status());
+    optional(e, "duration_ms", x.durationMs());
+    optional(e, "response_digest", x.responseDigest());
+    optional(e, "response_bytes", x.responseBytes());
+    optional(e, "reason", x.reason());
+    optional(e, "detail", x.detail());
     return Canonical.bytes(e);
   }
 
@@ -273,14 +243,37 @@ public final class Entries {
     return e;
   }
 
-  private void subject(ObjectNode e, Subject s) {
+  /**
+   * The common fields and the request's identity: decision, agent, tenant, action, resource,
+   * request digest (canonical JSON sorts the keys, so the order here does not matter).
+   */
+  private static ObjectNode about(EntryKind kind, Instant ts, Subject s) {
+    ObjectNode e = common(kind, ts);
     e.put("decision_id", s.decisionId());
     e.put("agent", s.agent());
     e.put("tenant", s.tenant());
-    e.put("key_id", s.keyId());
     e.put("action", s.action());
     e.put("resource", s.resource());
     e.put("request_digest", s.requestDigest());
+    return e;
+  }
+
+  /** Sets {@code field} when {@code value} is given; an absent value leaves the field out. */
+  private static void optional(ObjectNode e, String field, @Nullable Object value) {
+    if (value instanceof String str) {
+      e.put(field, str);
+    } else if (value instanceof Integer i) {
+      e.put(field, i);
+    } else if (value instanceof Long l) {
+      e.put(field, l);
+    } else if (value != null) {
+      throw new IllegalArgumentException(field + " of unexpected type " + value.getClass());
+    }
+  }
+
+  /** The key that signed the request and the request's own fields, params as configured. */
+  private void request(ObjectNode e, Subject s) {
+    e.put("key_id", s.keyId());
     JsonNode req = s.request();
     if (req.has("params")) {
       e.set("params", paramsMode.protect(req.get("params"), paramsKey));

@@ -7,6 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** Column conventions shared by the stores: instants are epoch milliseconds, null is never. */
@@ -27,6 +29,18 @@ final class Rows {
       throw new StoreException(
           Kind.CORRUPT, "a row of " + table + " is invalid: " + e.getMessage());
     }
+  }
+
+  /** Every row {@code p} selects, each read by {@code reader} as in {@link #read}. */
+  static <T> List<T> all(PreparedStatement p, String table, RowReader<T> reader)
+      throws SQLException, StoreException {
+    List<T> out = new ArrayList<>();
+    try (ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        out.add(read(r, table, reader));
+      }
+    }
+    return out;
   }
 
   static Instant instant(ResultSet r, String column) throws SQLException {

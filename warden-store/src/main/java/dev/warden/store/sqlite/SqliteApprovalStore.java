@@ -14,7 +14,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -160,13 +159,7 @@ final class SqliteApprovalStore implements ApprovalStore {
 
   private static List<ApprovalRecord> rows(PreparedStatement p)
       throws SQLException, StoreException {
-    List<ApprovalRecord> out = new ArrayList<>();
-    try (ResultSet r = p.executeQuery()) {
-      while (r.next()) {
-        out.add(Rows.read(r, "approvals", SqliteApprovalStore::row));
-      }
-    }
-    return out;
+    return Rows.all(p, "approvals", SqliteApprovalStore::row);
   }
 
   private static ApprovalRecord row(ResultSet r) throws SQLException, StoreException {

@@ -13,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -133,13 +132,7 @@ final class SqliteExecutionStore implements ExecutionStore {
 
   private static List<ExecutionRecord> rows(PreparedStatement p)
       throws SQLException, StoreException {
-    List<ExecutionRecord> out = new ArrayList<>();
-    try (ResultSet r = p.executeQuery()) {
-      while (r.next()) {
-        out.add(Rows.read(r, "executions", SqliteExecutionStore::row));
-      }
-    }
-    return out;
+    return Rows.all(p, "executions", SqliteExecutionStore::row);
   }
 
   private static ExecutionRecord row(ResultSet r) throws SQLException, StoreException {

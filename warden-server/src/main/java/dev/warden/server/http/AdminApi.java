@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.auth.PublicKeys;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
-import dev.warden.json.JsonLimits;
-import dev.warden.json.JsonRejected;
-import dev.warden.json.StrictJson;
 import dev.warden.log.Entries;
 import dev.warden.log.GroupCommitLog;
 import dev.warden.log.PendingEntry;
@@ -68,7 +65,7 @@ public final class AdminApi {
   public void createAgent(Context ctx) throws RequestRejected, StoreException {
     TokenRecord op = authorize(ctx);
     JsonNode body = body(ctx);
-    only(body, "", "id", "tenant", "labels", "keys");
+    JsonBodies.only(body, "", "id", "tenant", "labels", "keys");
     String id = text(body, "id");
     String tenant = body.has("tenant") ? text(body, "tenant") : "default";
     if (!AgentRecord.ID.matcher(id).matches()) {
@@ -122,7 +119,7 @@ public final class AdminApi {
     String id = ctx.pathParam("id");
     AgentRecord agent = find(id);
     JsonNode body = body(ctx);
-    only(body, "", "status", "add_key", "revoke_key");
+    JsonBodies.only(body, "", "status", "add_key", "revoke_key");
     if (body.size() != 1) {
       throw invalid("", "send exactly one of status, add_key, revoke_key");
     }
@@ -169,7 +166,7 @@ public final class AdminApi {
   public void createToken(Context ctx) throws RequestRejected, StoreException {
     TokenRecord op = authorize(ctx);
     JsonNode body = body(ctx);
-    only(body, "", "subject", "scopes", "expires_in");
+    JsonBodies.only(body, "", "subject", "scopes", "expires_in");
     String subject = text(body, "subject");
     if (subject.isBlank() || subject.length() > 128) {
       throw invalid("/subject", "must be 1 to 128 characters");
@@ -265,7 +262,7 @@ public final class AdminApi {
     if (!k.isObject()) {
       throw invalid(ptr, "a key is an object {\"alg\", \"public_key\" | \"secret\", \"key_id\"?}");
     }
-    only(k, ptr, "key_id", "alg", "public_key", "secret");
+    JsonBodies.only(k, ptr, "key_id", "alg", "public_key", "secret");
     String keyId = k.has("key_id") ? text(k, "key_id", ptr) : defaultId;
     if (!AgentKey.KEY_ID.matcher(keyId).matches()) {
       throw invalid(ptr + "/key_id", "key ids match " + AgentKey.KEY_ID.pattern());
@@ -311,26 +308,7 @@ public final class AdminApi {
   }
 
   private static JsonNode body(Context ctx) throws RequestRejected {
-    try {
-      JsonNode n = StrictJson.parse(ctx.bodyAsBytes(), JsonLimits.defaults());
-      if (!n.isObject()) {
-        throw invalid("", "the body must be a JSON object");
-      }
-      return n;
-    } catch (JsonRejected e) {
-      throw RequestRejected.atPointer(ErrorCode.REQUEST_INVALID, e.pointer(), e.getMessage());
-    }
-  }
-
-  private static void only(JsonNode n, String ptr, String... allowed) throws RequestRejected {
-    Set<String> ok = Set.of(allowed);
-    Iterator<String> it = n.fieldNames();
-    while (it.hasNext()) {
-      String f = it.next();
-      if (!ok.contains(f)) {
-        throw invalid(ptr + "/" + f, "unknown field; allowed: " + String.join(", ", allowed));
-      }
-    }
+    return JsonBodies.object(ctx.bodyAsBytes(), invalid("", "the body must be a JSON object"));
   }
 
   private static String text(JsonNode n, String field) throws RequestRejected {

@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.approval.Approvals;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
-import dev.warden.json.JsonLimits;
-import dev.warden.json.JsonRejected;
-import dev.warden.json.StrictJson;
 import dev.warden.server.operator.OperatorTokens;
 import dev.warden.store.ApprovalRecord;
 import dev.warden.store.ApprovalRequest;
@@ -17,7 +14,6 @@ import dev.warden.store.ApprovalState;
 import dev.warden.store.StoreException;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.util.Iterator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -88,27 +84,12 @@ public final class ApprovalApi {
 
   private static @Nullable String reason(Context ctx, boolean required) throws RequestRejected {
     byte[] raw = ctx.bodyAsBytes();
-    JsonNode body;
-    if (raw.length == 0) {
-      body = JSON.createObjectNode();
-    } else {
-      try {
-        body = StrictJson.parse(raw, JsonLimits.defaults());
-      } catch (JsonRejected e) {
-        throw RequestRejected.atPointer(ErrorCode.REQUEST_INVALID, e.pointer(), e.getMessage());
-      }
-    }
-    if (!body.isObject()) {
-      throw new RequestRejected(ErrorCode.REQUEST_INVALID, "send {\"reason\": \"…\"}");
-    }
-    Iterator<String> fields = body.fieldNames();
-    while (fields.hasNext()) {
-      String f = fields.next();
-      if (!f.equals("reason")) {
-        throw RequestRejected.atPointer(
-            ErrorCode.REQUEST_INVALID, "/" + f, "unknown field; allowed: reason");
-      }
-    }
+    JsonNode body =
+        raw.length == 0
+            ? JSON.createObjectNode()
+            : JsonBodies.object(
+                raw, new RequestRejected(ErrorCode.REQUEST_INVALID, "send {\"reason\": \"…\"}"));
+    JsonBodies.only(body, "", "reason");
     JsonNode reason = body.get("reason");
     if (reason == null || reason.isNull()) {
       if (required) {

@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
-import dev.warden.json.JsonLimits;
-import dev.warden.json.JsonRejected;
-import dev.warden.json.StrictJson;
 import dev.warden.log.Entries;
 import dev.warden.pipeline.ExecutionResolutions;
 import dev.warden.server.operator.OperatorTokens;
@@ -17,7 +14,6 @@ import dev.warden.store.ExecutionState;
 import dev.warden.store.ExecutionStore;
 import dev.warden.store.StoreException;
 import io.javalin.http.Context;
-import java.util.Iterator;
 
 /**
  * {@code GET /v1/executions?state=…} ({@code admin} token): executions of allowed actions by state,
@@ -48,25 +44,13 @@ public final class ExecutionApi {
    */
   public void resolve(Context ctx) throws RequestRejected, StoreException {
     String operator = tokens.authorize(ctx.header("Authorization"), "admin").subject();
-    JsonNode body;
-    try {
-      body = StrictJson.parse(ctx.bodyAsBytes(), JsonLimits.defaults());
-    } catch (JsonRejected e) {
-      throw RequestRejected.atPointer(ErrorCode.REQUEST_INVALID, e.pointer(), e.getMessage());
-    }
-    if (!body.isObject()) {
-      throw new RequestRejected(
-          ErrorCode.REQUEST_INVALID,
-          "send {\"outcome\": \"succeeded\" or \"failed\", \"reason\": \"…\"}");
-    }
-    Iterator<String> fields = body.fieldNames();
-    while (fields.hasNext()) {
-      String f = fields.next();
-      if (!f.equals("outcome") && !f.equals("reason")) {
-        throw RequestRejected.atPointer(
-            ErrorCode.REQUEST_INVALID, "/" + f, "unknown field; allowed: outcome, reason");
-      }
-    }
+    JsonNode body =
+        JsonBodies.object(
+            ctx.bodyAsBytes(),
+            new RequestRejected(
+                ErrorCode.REQUEST_INVALID,
+                "send {\"outcome\": \"succeeded\" or \"failed\", \"reason\": \"…\"}"));
+    JsonBodies.only(body, "", "outcome", "reason");
     String wire = body.path("outcome").textValue();
     ExecutionState outcome =
         "succeeded".equals(wire)

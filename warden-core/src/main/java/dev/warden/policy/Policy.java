@@ -16,6 +16,16 @@ public interface Policy {
   PolicyDecision evaluate(PolicyRequest request);
 
   /**
+   * Whether a request with this agent, tenant, action, resource and labels could ever be allowed or
+   * escalated, whatever its params, amount and time: false only when it is denied whatever they are
+   * — an unconditional deny rule matches it, or no allow or escalate rule matches it and the
+   * default is deny. A rule with a {@code when} condition counts as possibly applying (its
+   * condition is not evaluated). Used to hide what an agent can never do (the MCP gateway's lists);
+   * never to allow anything.
+   */
+  boolean mayPermit(PolicyRequest request);
+
+  /**
    * The policy's identity: {@code sha256:} and 64 lower-case hex digits of the SHA-256 of the RFC
    * 8785 canonical JSON of the document. The YAML and the JSON form of one document share it.
    */

@@ -124,6 +124,30 @@ public final class RulePolicy implements Policy {
   }
 
   /**
+   * {@inheritDoc}
+   *
+   * <p>Takes the rules whose match holds from the index, as {@link #evaluate} does, and evaluates
+   * no condition: a conditional rule may or may not apply, so only an unconditional deny rules the
+   * request out, and a conditional allow or escalate keeps it possible. A condition that cannot be
+   * evaluated makes {@link #evaluate} deny, which only turns a possible permit into a deny.
+   */
+  @Override
+  public boolean mayPermit(PolicyRequest request) {
+    boolean permitting = defaultEffect != Effect.DENY;
+    for (int i : ruleIndex.matching(request)) {
+      Effect effect = rules.get(i).effect();
+      if (effect == Effect.DENY) {
+        if (conditions[i] == null) {
+          return false;
+        }
+      } else {
+        permitting = true;
+      }
+    }
+    return permitting;
+  }
+
+  /**
    * Explains a decision rule by rule. Slower than {@link #evaluate}: it tests every rule (no index)
    * and evaluates every condition whose match holds, even after one fails; its decision is the one
    * {@link #evaluate} makes.

@@ -7,13 +7,18 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An operator token as stored: never the token itself, only its SHA-256.
+ * A bearer token as stored: never the token itself, only its SHA-256. An operator token speaks for
+ * a person or service ({@code agentId} null); an agent token speaks for one registered agent, on
+ * the MCP gateway only: its scopes are exactly {@code {"mcp"}} and no operator token has that
+ * scope.
  *
  * @param id public identifier of the token (for listing and revocation), not secret
- * @param subject the person or service the token speaks for; recorded on everything it does
+ * @param subject the person or service the token speaks for; recorded on everything it does (the
+ *     agent id for an agent token)
  * @param scopes lower-case scope names ({@code admin}, {@code approver}, {@code auditor}, {@code
- *     metrics})
+ *     metrics}; {@code mcp} for agent tokens)
  * @param hash SHA-256 of the token's bytes, 32 bytes
+ * @param agentId the agent an agent token speaks for; null for an operator token
  */
 public record TokenRecord(
     String id,
@@ -22,7 +27,11 @@ public record TokenRecord(
     byte[] hash,
     Instant createdAt,
     @Nullable Instant expiresAt,
-    @Nullable Instant revokedAt) {
+    @Nullable Instant revokedAt,
+    @Nullable String agentId) {
+
+  /** The only scope of an agent token. */
+  public static final String AGENT_SCOPE = "mcp";
 
   public TokenRecord {
     Objects.requireNonNull(id, "id");
@@ -33,6 +42,24 @@ public record TokenRecord(
     }
     hash = hash.clone();
     Objects.requireNonNull(createdAt, "createdAt");
+    if (agentId != null && !scopes.equals(Set.of(AGENT_SCOPE))) {
+      throw new IllegalArgumentException("an agent token has exactly the scope " + AGENT_SCOPE);
+    }
+    if (agentId == null && scopes.contains(AGENT_SCOPE)) {
+      throw new IllegalArgumentException("the " + AGENT_SCOPE + " scope is for agent tokens only");
+    }
+  }
+
+  /** An operator token: one that speaks for no agent. */
+  public TokenRecord(
+      String id,
+      String subject,
+      Set<String> scopes,
+      byte[] hash,
+      Instant createdAt,
+      @Nullable Instant expiresAt,
+      @Nullable Instant revokedAt) {
+    this(id, subject, scopes, hash, createdAt, expiresAt, revokedAt, null);
   }
 
   @Override
@@ -54,7 +81,8 @@ public record TokenRecord(
         && Arrays.equals(hash, t.hash)
         && createdAt.equals(t.createdAt)
         && Objects.equals(expiresAt, t.expiresAt)
-        && Objects.equals(revokedAt, t.revokedAt);
+        && Objects.equals(revokedAt, t.revokedAt)
+        && Objects.equals(agentId, t.agentId);
   }
 
   @Override
@@ -64,6 +92,13 @@ public record TokenRecord(
 
   @Override
   public String toString() {
-    return "TokenRecord[" + id + ", " + subject + ", " + scopes + "]";
+    return "TokenRecord["
+        + id
+        + ", "
+        + subject
+        + ", "
+        + scopes
+        + (agentId == null ? "" : ", agent " + agentId)
+        + "]";
   }
 }

@@ -4,11 +4,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Operator tokens, stored as hashes. */
+/** Operator and agent bearer tokens, stored as hashes. */
 public interface TokenStore {
 
   /**
-   * @throws StoreException {@code CONFLICT} if the id or the hash exists
+   * @throws StoreException {@code CONFLICT} if the id or the hash exists, {@code NOT_FOUND} if an
+   *     agent token names no registered agent
    */
   void create(TokenRecord token) throws StoreException;
 

@@ -29,7 +29,8 @@ final class Migrator {
           "V3__usage.sql",
           "V4__approvals.sql",
           "V5__executions.sql",
-          "V6__approval_act.sql");
+          "V6__approval_act.sql",
+          "V7__agent_tokens.sql");
 
   /** {@code PRAGMA application_id} of a Warden database: "WARD". */
   static final int APPLICATION_ID = 0x57415244;

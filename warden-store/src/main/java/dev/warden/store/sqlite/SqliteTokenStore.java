@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Operator tokens in {@code tokens}, found by the SHA-256 of the token (a unique index). */
+/**
+ * Operator and agent tokens in {@code tokens}, found by the SHA-256 of the token (a unique index).
+ */
 final class SqliteTokenStore implements TokenStore {
   private static final String COLUMNS =
-      "id, subject, scopes, hash, created_at, expires_at, revoked_at";
+      "id, subject, scopes, hash, created_at, expires_at, revoked_at, agent_id";
 
   private final Database db;
 
@@ -44,9 +46,12 @@ final class SqliteTokenStore implements TokenStore {
               }
             }
           }
+          if (token.agentId() != null && !agentExists(c, token.agentId())) {
+            throw new StoreException(Kind.NOT_FOUND, "no agent " + token.agentId());
+          }
           try (PreparedStatement p =
               c.prepareStatement(
-                  "INSERT INTO tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                  "INSERT INTO tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             p.setString(1, token.id());
             p.setString(2, token.subject());
             p.setString(3, Json.scopes(token.scopes()));
@@ -54,6 +59,7 @@ final class SqliteTokenStore implements TokenStore {
             p.setLong(5, token.createdAt().toEpochMilli());
             Rows.setNullableInstant(p, 6, token.expiresAt());
             Rows.setNullableInstant(p, 7, token.revokedAt());
+            p.setString(8, token.agentId());
             p.executeUpdate();
           }
           return null;
@@ -124,6 +130,15 @@ final class SqliteTokenStore implements TokenStore {
     }
   }
 
+  private static boolean agentExists(Connection c, String agentId) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM agents WHERE id = ?")) {
+      p.setString(1, agentId);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next();
+      }
+    }
+  }
+
   private static TokenRecord token(ResultSet r) throws SQLException, StoreException {
     return Rows.read(
         r,
@@ -136,6 +151,7 @@ final class SqliteTokenStore implements TokenStore {
                 row.getBytes("hash"),
                 Rows.instant(row, "created_at"),
                 Rows.nullableInstant(row, "expires_at"),
-                Rows.nullableInstant(row, "revoked_at")));
+                Rows.nullableInstant(row, "revoked_at"),
+                row.getString("agent_id")));
   }
 }

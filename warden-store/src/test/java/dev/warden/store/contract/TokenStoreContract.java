@@ -1,6 +1,8 @@
 package dev.warden.store.contract;
 
+import static dev.warden.store.contract.Fixtures.agent;
 import static dev.warden.store.contract.Fixtures.at;
+import static dev.warden.store.contract.Fixtures.ed25519;
 import static dev.warden.store.contract.Fixtures.sha256;
 import static dev.warden.store.contract.Fixtures.token;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +15,7 @@ import dev.warden.store.TokenStore;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** {@link TokenStore}: operator tokens, kept and found only by their hash. */
+/** {@link TokenStore}: operator and agent tokens, kept and found only by their hash. */
 public interface TokenStoreContract extends ContractFixture {
 
   private TokenStore tokens() {
@@ -32,6 +34,38 @@ public interface TokenStoreContract extends ContractFixture {
     TokenStore reopened = reopen().tokens();
     assertThat(reopened.findByHash(sha256("token:tok-1"))).contains(t);
     assertThat(reopened.findByHash(sha256("x"))).contains(noExpiry);
+  }
+
+  @Test
+  default void create_agentToken_roundTripsTheAgentAndListsBesideOperatorTokens() throws Exception {
+    store().agents().create(agent("bot-1", ed25519("k1", at(0))));
+    TokenRecord agentToken =
+        new TokenRecord(
+            "tok-a", "bot-1", Set.of("mcp"), sha256("agent"), at(1), at(3600), null, "bot-1");
+    TokenRecord operatorToken = token("tok-o", at(0), null);
+
+    tokens().create(operatorToken);
+    tokens().create(agentToken);
+
+    TokenStore reopened = reopen().tokens();
+    assertThat(reopened.findByHash(sha256("agent"))).contains(agentToken);
+    assertThat(reopened.findByHash(sha256("agent")).orElseThrow().agentId()).isEqualTo("bot-1");
+    assertThat(reopened.findByHash(sha256("token:tok-o")).orElseThrow().agentId()).isNull();
+    assertThat(reopened.list()).containsExactly(operatorToken, agentToken);
+    reopened.revoke("tok-a", at(5));
+    assertThat(reopened.findByHash(sha256("agent")).orElseThrow().revokedAt()).isEqualTo(at(5));
+  }
+
+  @Test
+  default void create_agentTokenOfUnknownAgent_throwsNotFoundAndStoresNothing() throws Exception {
+    TokenRecord t =
+        new TokenRecord(
+            "tok-a", "ghost", Set.of("mcp"), sha256("agent"), at(1), null, null, "ghost");
+
+    assertThatThrownBy(() -> tokens().create(t))
+        .isInstanceOfSatisfying(
+            StoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
+    assertThat(store().tokens().findByHash(sha256("agent"))).isEmpty();
   }
 
   @Test

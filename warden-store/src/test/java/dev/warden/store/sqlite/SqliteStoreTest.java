@@ -176,10 +176,23 @@ final class SqliteStoreTest extends StoreContractTest {
       s.executeUpdate("DROP TABLE usage_counters");
       s.executeUpdate("DROP TABLE approvals");
       s.executeUpdate("DROP TABLE executions");
+      // The tokens table as V1 made it, without V7's agent_id (a referencing column cannot be
+      // dropped).
+      s.executeUpdate("DROP INDEX tokens_by_agent");
+      s.executeUpdate("DROP INDEX tokens_by_creation");
+      s.executeUpdate("DROP TABLE tokens");
+      s.executeUpdate(
+          "CREATE TABLE tokens (id TEXT PRIMARY KEY, subject TEXT NOT NULL, scopes TEXT NOT NULL,"
+              + " hash BLOB NOT NULL UNIQUE, created_at INTEGER NOT NULL, expires_at INTEGER,"
+              + " revoked_at INTEGER) STRICT");
+      s.executeUpdate("CREATE INDEX tokens_by_creation ON tokens (created_at, id)");
+      s.executeUpdate(
+          "INSERT INTO tokens VALUES ('tok-old', 'alice', '[\"admin\"]', zeroblob(32), 0, NULL,"
+              + " NULL)");
       s.executeUpdate(
           "DELETE FROM schema_version WHERE script IN"
               + " ('V3__usage.sql', 'V4__approvals.sql', 'V5__executions.sql',"
-              + " 'V6__approval_act.sql')");
+              + " 'V6__approval_act.sql', 'V7__agent_tokens.sql')");
     }
 
     UsageStore usage = reopen().usage();
@@ -189,6 +202,9 @@ final class SqliteStoreTest extends StoreContractTest {
     assertThat(store().log().head().size()).isEqualTo(2);
     assertThat(store().approvals().list(dev.warden.store.ApprovalState.PENDING, 10)).isEmpty();
     assertThat(store().executions().count(dev.warden.store.ExecutionState.IN_FLIGHT)).isZero();
+    assertThat(store().tokens().list())
+        .singleElement()
+        .satisfies(t -> assertThat(t.agentId()).isNull());
   }
 
   @Test

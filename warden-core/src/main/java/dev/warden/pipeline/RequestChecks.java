@@ -1,5 +1,6 @@
 package dev.warden.pipeline;
 
+import dev.warden.auth.AgentStatusCheck;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
 import dev.warden.httpsig.ContentDigest;
@@ -12,16 +13,7 @@ final class RequestChecks {
 
   /** The kill switch: a suspended or revoked agent is refused on its next request. */
   static void requireActive(AgentRecord agent) throws RequestRejected {
-    switch (agent.status()) {
-      case ACTIVE -> {}
-      case SUSPENDED ->
-          throw new RequestRejected(
-              ErrorCode.AUTH_AGENT_SUSPENDED,
-              "agent " + agent.id() + " is suspended by an operator");
-      case REVOKED ->
-          throw new RequestRejected(
-              ErrorCode.AUTH_AGENT_REVOKED, "agent " + agent.id() + " is revoked");
-    }
+    AgentStatusCheck.requireActive(agent);
   }
 
   /** The body is an action request only as {@code application/json}. */

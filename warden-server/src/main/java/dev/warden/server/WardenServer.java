@@ -37,6 +37,7 @@ import dev.warden.server.http.HealthApi;
 import dev.warden.server.http.HttpServerFactory;
 import dev.warden.server.http.PolicyAdminApi;
 import dev.warden.server.http.ProofApi;
+import dev.warden.server.operator.CredentialEvents;
 import dev.warden.server.operator.OperatorTokens;
 import dev.warden.store.Store;
 import dev.warden.store.StoreException;
@@ -101,6 +102,13 @@ public final class WardenServer implements AutoCloseable {
   }
 
   public static WardenServer start(DataDir dir, ServerConfig cfg, Clock clock, SecureRandom random)
+      throws StartupException {
+    return start(dir, cfg, clock, random, CredentialEvents.NONE);
+  }
+
+  /** As {@link #start(DataDir, ServerConfig, Clock, SecureRandom)}, telling {@code events}. */
+  static WardenServer start(
+      DataDir dir, ServerConfig cfg, Clock clock, SecureRandom random, CredentialEvents events)
       throws StartupException {
     try {
       cfg.checkBind();
@@ -217,7 +225,7 @@ public final class WardenServer implements AutoCloseable {
                       limits,
                       cfg.tls() || cfg.flags().behindTlsProxy(),
                       new dev.warden.server.http.AllowedHosts(cfg.hosts(), cfg.loopback()))),
-              new AdminApi(store, operators, entries, commitLog, clock, random),
+              new AdminApi(store, operators, entries, commitLog, clock, random, events),
               new PolicyAdminApi(activePolicy, operators, store),
               new ApprovalApi(approvals, operators),
               new HealthApi(store, commitLog),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.httpsig.MessageSigner;
 import dev.warden.httpsig.SigningKey;
+import dev.warden.server.operator.CredentialEvents;
 import dev.warden.store.StoredEntry;
 import java.io.IOException;
 import java.net.URI;
@@ -44,6 +45,11 @@ final class TestWarden implements AutoCloseable {
 
   /** A Warden whose {@code warden.yaml} ends with {@code extraConfig} (adapters, secrets). */
   static TestWarden start(Path tmp, String extraConfig) throws Exception {
+    return start(tmp, extraConfig, CredentialEvents.NONE);
+  }
+
+  /** A Warden that tells {@code events} when credentials are cut off. */
+  static TestWarden start(Path tmp, String extraConfig, CredentialEvents events) throws Exception {
     DataDir d = DataDir.init(tmp.resolve("data"), "127.0.0.1:0", RANDOM, Clock.systemUTC());
     // Summaries every second, so a test can see them without waiting 10 s.
     java.nio.file.Files.writeString(
@@ -52,7 +58,7 @@ final class TestWarden implements AutoCloseable {
                 .replace("refusal_summary_interval: 10s", "refusal_summary_interval: 1s")
             + extraConfig);
     return new TestWarden(
-        d, WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), RANDOM));
+        d, WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), RANDOM, events));
   }
 
   /** Stops the server and starts a new one on the same data directory. */

@@ -10,6 +10,8 @@ import dev.warden.error.RequestRejected;
 import dev.warden.log.Entries;
 import dev.warden.log.GroupCommitLog;
 import dev.warden.log.PendingEntry;
+import dev.warden.server.operator.AgentTokens;
+import dev.warden.server.operator.CredentialEvents;
 import dev.warden.server.operator.OperatorTokens;
 import dev.warden.store.AgentKey;
 import dev.warden.store.AgentRecord;
@@ -30,11 +32,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The operator API for agents and tokens (SPEC §16). Every call needs a bearer token with the
  * {@code admin} scope, and every change is written to the log as an {@code admin} entry, naming the
- * operator, before it is made.
+ * operator, before it is made. Once a change that cuts credentials off (an agent suspended or
+ * revoked, a token revoked) is durable, {@link CredentialEvents} is told.
  */
 public final class AdminApi {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,6 +49,7 @@ public final class AdminApi {
   private final GroupCommitLog log;
   private final Clock clock;
   private final SecureRandom random;
+  private final CredentialEvents events;
 
   public AdminApi(
       Store store,
@@ -52,13 +57,15 @@ public final class AdminApi {
       Entries entries,
       GroupCommitLog log,
       Clock clock,
-      SecureRandom random) {
+      SecureRandom random,
+      CredentialEvents events) {
     this.store = store;
     this.tokens = tokens;
     this.entries = entries;
     this.log = log;
     this.clock = clock;
     this.random = random;
+    this.events = events;
   }
 
   /** {@code POST /v1/admin/agents}: {@code {"id", "tenant"?, "labels"?, "keys": [...]}}. */
@@ -124,6 +131,7 @@ public final class AdminApi {
       throw invalid("", "send exactly one of status, add_key, revoke_key");
     }
     Instant now = clock.instant();
+    boolean cut = false;
     try {
       if (body.has("status")) {
         AgentStatus s;
@@ -138,6 +146,7 @@ public final class AdminApi {
         }
         audit(op, "agent." + verb(s), id, Map.of("status", s.wire()));
         store.agents().updateStatus(id, s, now);
+        cut = s != AgentStatus.ACTIVE;
       } else if (body.has("add_key")) {
         String next = "k" + (agent.keys().size() + 1);
         AgentKey k = key(body.get("add_key"), "/add_key", next, now);
@@ -159,14 +168,50 @@ public final class AdminApi {
     } catch (StoreException e) {
       throw mapped(e, "agent " + id);
     }
+    if (cut) {
+      events.agentCut(id);
+    }
     ctx.contentType("application/json").result(render(find(id)).toString());
   }
 
-  /** {@code POST /v1/admin/tokens}: {@code {"subject", "scopes": [...], "expires_in"?: "30d"}}. */
+  /**
+   * {@code POST /v1/admin/tokens}: an operator token {@code {"subject", "scopes": [...],
+   * "expires_in"?: "30d"}}, or an agent's token for the MCP gateway {@code {"agent", "scopes":
+   * ["mcp"], "expires_in"?}}. The answer holds the token, shown this once.
+   */
   public void createToken(Context ctx) throws RequestRejected, StoreException {
     TokenRecord op = authorize(ctx);
     JsonNode body = body(ctx);
-    JsonBodies.only(body, "", "subject", "scopes", "expires_in");
+    JsonBodies.only(body, "", "subject", "agent", "scopes", "expires_in");
+    Instant expires = expiry(body);
+    OperatorTokens.Issued t =
+        body.has("agent") ? agentToken(body, expires) : operatorToken(body, expires);
+    TokenRecord r = t.record();
+    Map<String, String> details = new LinkedHashMap<>();
+    if (r.agentId() != null) {
+      details.put("agent", r.agentId());
+    } else {
+      details.put("subject", r.subject());
+    }
+    details.put("scopes", String.join(",", r.scopes().stream().sorted().toList()));
+    audit(op, "token.create", r.id(), details);
+    try {
+      store.tokens().create(r);
+    } catch (StoreException e) {
+      throw mapped(e, r.agentId() != null ? "agent " + r.agentId() : "token " + r.id());
+    }
+    ObjectNode out = renderToken(r);
+    out.put("token", t.token());
+    ctx.status(201).contentType("application/json").result(out.toString());
+  }
+
+  private OperatorTokens.Issued operatorToken(JsonNode body, @Nullable Instant expires)
+      throws RequestRejected {
+    if (!body.has("subject")) {
+      throw invalid(
+          "/subject",
+          "is required: who an operator token speaks for (or send agent for an agent's MCP token)");
+    }
     String subject = text(body, "subject");
     if (subject.isBlank() || subject.length() > 128) {
       throw invalid("/subject", "must be 1 to 128 characters");
@@ -177,35 +222,56 @@ public final class AdminApi {
       throw invalid("/scopes", "must list at least one of " + OperatorTokens.SCOPES);
     }
     for (JsonNode n : s) {
+      if (n.asText().equals(TokenRecord.AGENT_SCOPE)) {
+        throw invalid(
+            "/scopes",
+            "mcp is the scope of agent tokens: send {\"agent\": \"<agent id>\", \"scopes\":"
+                + " [\"mcp\"]} instead of a subject");
+      }
       if (!OperatorTokens.SCOPES.contains(n.asText())) {
         throw invalid(
             "/scopes", "unknown scope " + n.asText() + "; scopes are " + OperatorTokens.SCOPES);
       }
       scopes.add(n.asText());
     }
-    Instant expires = null;
-    if (body.has("expires_in")) {
-      try {
-        expires =
-            clock
-                .instant()
-                .plus(
-                    dev.warden.server.ServerConfig.duration(
-                        text(body, "expires_in"), null, "expires_in"));
-      } catch (IllegalArgumentException e) {
-        throw invalid("/expires_in", e.getMessage());
-      }
+    return OperatorTokens.issue(subject, scopes, expires, random, clock);
+  }
+
+  /** An agent's token: only for a registered agent that is not revoked, only with scope mcp. */
+  private OperatorTokens.Issued agentToken(JsonNode body, @Nullable Instant expires)
+      throws RequestRejected, StoreException {
+    if (body.has("subject")) {
+      throw invalid("/subject", "an agent token speaks for its agent: send agent or subject");
     }
-    OperatorTokens.Issued t = OperatorTokens.issue(subject, scopes, expires, random, clock);
-    audit(
-        op,
-        "token.create",
-        t.record().id(),
-        Map.of("subject", subject, "scopes", String.join(",", scopes)));
-    store.tokens().create(t.record());
-    ObjectNode out = renderToken(t.record());
-    out.put("token", t.token());
-    ctx.status(201).contentType("application/json").result(out.toString());
+    String agentId = text(body, "agent");
+    if (!AgentRecord.ID.matcher(agentId).matches()) {
+      throw invalid("/agent", "agent ids match " + AgentRecord.ID.pattern());
+    }
+    JsonNode s = body.path("scopes");
+    if (!s.isArray() || s.size() != 1 || !s.get(0).asText().equals(TokenRecord.AGENT_SCOPE)) {
+      throw invalid("/scopes", "an agent token has exactly the scopes [\"mcp\"]");
+    }
+    AgentRecord agent = find(agentId);
+    if (agent.status() == AgentStatus.REVOKED) {
+      throw new RequestRejected(
+          ErrorCode.ADMIN_CONFLICT, "agent " + agentId + " is revoked; it can have no new tokens");
+    }
+    return AgentTokens.issue(agentId, expires, random, clock);
+  }
+
+  private @Nullable Instant expiry(JsonNode body) throws RequestRejected {
+    if (!body.has("expires_in")) {
+      return null;
+    }
+    try {
+      return clock
+          .instant()
+          .plus(
+              dev.warden.server.ServerConfig.duration(
+                  text(body, "expires_in"), null, "expires_in"));
+    } catch (IllegalArgumentException e) {
+      throw invalid("/expires_in", e.getMessage());
+    }
   }
 
   public void revokeToken(Context ctx) throws RequestRejected, StoreException {
@@ -221,6 +287,7 @@ public final class AdminApi {
     } catch (StoreException e) {
       throw mapped(e, "token " + id);
     }
+    events.tokenRevoked(id);
     ctx.status(204);
   }
 
@@ -377,6 +444,9 @@ public final class AdminApi {
     ObjectNode o = JSON.createObjectNode();
     o.put("id", t.id());
     o.put("subject", t.subject());
+    if (t.agentId() != null) {
+      o.put("agent", t.agentId());
+    }
     ArrayNode s = o.putArray("scopes");
     t.scopes().stream().sorted().forEach(s::add);
     o.put("created_at", t.createdAt().toString());

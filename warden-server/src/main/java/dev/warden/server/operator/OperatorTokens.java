@@ -1,6 +1,5 @@
 package dev.warden.server.operator;
 
-import dev.warden.crypto.Digests;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
 import dev.warden.policy.RateLimitRule;
@@ -11,13 +10,9 @@ import dev.warden.ratelimit.Subjects;
 import dev.warden.store.StoreException;
 import dev.warden.store.TokenRecord;
 import dev.warden.store.TokenStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -31,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class OperatorTokens {
   public static final Set<String> SCOPES = Set.of("admin", "approver", "auditor", "metrics");
-  private static final Pattern FORMAT = Pattern.compile("^wdn_[A-Za-z0-9_-]{43}$");
+  static final Pattern FORMAT = BearerTokens.format("wdn");
 
   /** The subject recorded for requests when operator authentication is disabled. */
   public static final String INSECURE_SUBJECT = "insecure-no-operator-auth";
@@ -80,14 +75,16 @@ public final class OperatorTokens {
         throw new IllegalArgumentException("unknown scope " + s + "; scopes are " + SCOPES);
       }
     }
-    byte[] secret = new byte[32];
-    random.nextBytes(secret);
-    String token = "wdn_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-    byte[] idBytes = new byte[8];
-    random.nextBytes(idBytes);
-    String id = "tok_" + HexFormat.of().formatHex(idBytes);
+    String token = BearerTokens.newSecret("wdn", random);
     TokenRecord r =
-        new TokenRecord(id, subject, scopes, hash(token), clock.instant(), expiresAt, null);
+        new TokenRecord(
+            BearerTokens.newId(random),
+            subject,
+            scopes,
+            BearerTokens.hash(token),
+            clock.instant(),
+            expiresAt,
+            null);
     return new Issued(token, r);
   }
 
@@ -100,24 +97,21 @@ public final class OperatorTokens {
    */
   public TokenRecord authorize(@Nullable String authorization, String scope)
       throws RequestRejected, StoreException {
-    if (disabled && (authorization == null || authorization.isBlank())) {
+    if (disabled && BearerTokens.blank(authorization)) {
       return new TokenRecord(
           "tok_insecure", INSECURE_SUBJECT, SCOPES, new byte[32], clock.instant(), null, null);
     }
-    if (authorization == null || authorization.isBlank()) {
+    if (BearerTokens.blank(authorization)) {
       throw new RequestRejected(
           ErrorCode.AUTH_MISSING_TOKEN, "send an operator token as Authorization: Bearer <token>");
     }
-    String[] parts = authorization.strip().split(" ", 2);
-    if (parts.length != 2
-        || !parts[0].equalsIgnoreCase("Bearer")
-        || !FORMAT.matcher(parts[1].strip()).matches()) {
+    Optional<String> token = BearerTokens.bearer(authorization, FORMAT);
+    if (token.isEmpty()) {
       throw bad();
     }
-    byte[] h = hash(parts[1].strip());
-    Optional<TokenRecord> found = store.findByHash(h);
-    // The lookup is by hash of a 256-bit secret; the comparison is constant time all the same.
-    if (found.isEmpty() || !MessageDigest.isEqual(found.get().hash(), h)) {
+    Optional<TokenRecord> found = BearerTokens.lookup(store, token.get());
+    // Agent tokens have another prefix, so only a forged record could get here; refuse it anyway.
+    if (found.isEmpty() || found.get().agentId() != null) {
       throw bad();
     }
     TokenRecord t = found.get();
@@ -148,9 +142,5 @@ public final class OperatorTokens {
 
   private static RequestRejected bad() {
     return new RequestRejected(ErrorCode.AUTH_BAD_TOKEN, "the operator token is not valid");
-  }
-
-  static byte[] hash(String token) {
-    return Digests.sha256(token.getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -1,4 +1,7 @@
-/** Operator tokens: issuing, hashing, checking scopes in constant time. */
+/**
+ * Bearer tokens: operator tokens (scopes, constant-time checks) and agent tokens for the MCP
+ * gateway, and the events that cut credentials off.
+ */
 @NullMarked
 package dev.warden.server.operator;
 

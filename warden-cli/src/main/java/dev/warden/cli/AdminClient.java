@@ -44,6 +44,11 @@ final class AdminClient {
     }
   }
 
+  /** The server's base URL. */
+  URI base() {
+    return base;
+  }
+
   /** A client of the same server speaking with another operator token. */
   AdminClient as(String otherToken) {
     return new AdminClient(base, otherToken);

@@ -251,6 +251,92 @@ class CliTest {
   }
 
   @Test
+  void token_createForAgent_printsTheTokenOnceWithTheMcpHint_andListShowsTheAgent()
+      throws Exception {
+    Path dir = tmp.resolve("wd");
+    DataDir d = DataDir.init(dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+    try (WardenServer server =
+        WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom())) {
+      String dd = dir.toString();
+      var kp = dev.warden.crypto.Ed25519KeyPair.generate(new SecureRandom());
+      String b64 = java.util.Base64.getEncoder().encodeToString(kp.publicKey());
+      Run added = run("agent", "add", "bot-1", "--public-key", b64, "--data-dir", dd);
+      assertThat(added.exit()).as(added.err()).isZero();
+
+      Run created =
+          run(
+              "token",
+              "create",
+              "--agent",
+              "bot-1",
+              "--mcp",
+              "--expires-in",
+              "30d",
+              "--data-dir",
+              dd);
+
+      assertThat(created.exit()).as(created.err()).isZero();
+      String token = created.out().strip();
+      assertThat(token).matches("wda_[A-Za-z0-9_-]{43}");
+      assertThat(created.err())
+          .contains("for agent bot-1")
+          .contains("Authorization: Bearer <token>")
+          .contains(server.url() + "/mcp/<gateway>")
+          .doesNotContain(token);
+      String id = created.err().split(" ")[1];
+      Run list = run("token", "list", "--data-dir", dd);
+      assertThat(list.out()).contains("AGENT").doesNotContain(token);
+      assertThat(list.out().lines().filter(l -> l.startsWith(id)))
+          .singleElement()
+          .satisfies(l -> assertThat(l).contains("bot-1").contains("mcp").contains("expires"));
+      assertThat(run("token", "revoke", id, "--data-dir", dd).exit()).isZero();
+      assertThat(run("token", "list", "--data-dir", dd).out()).contains("revoked");
+
+      Run ghost = run("token", "create", "--agent", "ghost", "--mcp", "--data-dir", dd);
+      assertThat(ghost.exit()).isEqualTo(1);
+      assertThat(ghost.err()).contains("admin.not_found");
+    }
+  }
+
+  @Test
+  void token_createWithMismatchedOptions_isRefusedBeforeAskingTheServer() {
+    String dd = tmp.resolve("no-server").toString();
+    String[][] cases = {
+      {"--agent", "bot-1"},
+      {"--mcp"},
+      {"--mcp", "--subject", "alice", "--scope", "admin"},
+      {"--agent", "bot-1", "--mcp", "--scope", "admin"},
+      {"--agent", "bot-1", "--mcp", "--subject", "alice"},
+      {"--subject", "alice"},
+      {}
+    };
+    String[] messages = {
+      "both --agent",
+      "both --agent",
+      "both --agent",
+      "leave out",
+      "leave out",
+      "--subject and",
+      "--subject and"
+    };
+    for (int i = 0; i < cases.length; i++) {
+      String[] args = new String[cases[i].length + 4];
+      args[0] = "token";
+      args[1] = "create";
+      System.arraycopy(cases[i], 0, args, 2, cases[i].length);
+      args[args.length - 2] = "--data-dir";
+      args[args.length - 1] = dd;
+      Run r = run(args);
+      assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.err()).as(String.join(" ", args)).contains(messages[i]);
+    }
+    assertThat(run("token", "create", "--help").out())
+        .contains("--agent")
+        .contains("--mcp")
+        .contains("/mcp/<gateway>");
+  }
+
+  @Test
   void commandsNeedingAServer_withoutOne_sayHowToStartIt() throws Exception {
     Path dir = tmp.resolve("wd");
     assertThat(run("init", "--data-dir", dir.toString()).exit()).isZero();

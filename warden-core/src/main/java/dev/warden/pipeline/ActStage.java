@@ -166,7 +166,11 @@ final class ActStage {
   }
 
   private static Entries.Execution record(String adapter, ExecutionView view, ActionResult result) {
-    Long bytes = result instanceof ActionResult.Completed c ? (long) c.body().length : (Long) null;
+    // Not a conditional expression: long and Long there would unbox the null of a failure.
+    Long bytes = null;
+    if (result instanceof ActionResult.Completed c) {
+      bytes = (long) c.body().length;
+    }
     return new Entries.Execution(
         adapter,
         view.outcome().wire(),

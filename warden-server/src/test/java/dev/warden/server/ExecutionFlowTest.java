@@ -309,6 +309,26 @@ final class ExecutionFlowTest {
   }
 
   @Test
+  void act_upstreamDown_502WithReasonLoggedAsFailedAndBudgetReleased() throws Exception {
+    upstream.stop(0); // nothing listens any more: no response at all
+
+    HttpResponse<String> failed = pay("60.00", "", null);
+
+    assertThat(failed.statusCode()).as(failed.body()).isEqualTo(502);
+    JsonNode p = TestWarden.json(failed);
+    assertThat(p.path("code").asText()).isEqualTo("adapter.failed");
+    assertThat(p.path("execution").path("outcome").asText()).isEqualTo("failed");
+    assertThat(p.path("execution").path("reason").asText()).isNotEmpty();
+    JsonNode entry = w.entries("execution").getFirst();
+    assertThat(entry.path("outcome").asText()).isEqualTo("failed");
+    assertThat(entry.has("response_bytes")).isFalse();
+    HttpResponse<String> again = pay("60.00", "", null);
+    assertThat(TestWarden.json(again).path("reasons").path(0).path("rule").asText())
+        .as("the failed 60 was given back, so the next 60 is not over budget")
+        .isNotEqualTo("payments-daily");
+  }
+
+  @Test
   void readyz_noCrash_reportsZeroUnknownOutcomes() throws Exception {
     HttpResponse<String> r =
         w.http.send(

@@ -38,6 +38,8 @@ public enum ErrorCode {
   POLICY_INVALID("policy.invalid", 422, "Invalid policy"),
   POLICY_DENIED("policy.denied", 403, "Denied by policy"),
   ADAPTER_FAILED("adapter.failed", 502, "Adapter failed"),
+  MCP_INVALID("mcp.invalid", 400, "Malformed MCP message"),
+  MCP_UNKNOWN_TOOL("mcp.unknown_tool", 404, "No such MCP tool"),
   STORE_UNAVAILABLE("store.unavailable", 503, "Store unavailable"),
   SIGNER_UNAVAILABLE("signer.unavailable", 503, "Signer unavailable"),
   INTERNAL_ERROR("internal.error", 500, "Internal error");

@@ -129,7 +129,7 @@ public final class DecisionPipeline {
   private ActionResponse handle(IncomingRequest req, boolean execute) throws RequestRejected {
     Instant now = clock.instant();
     Authenticated auth = authenticate(req, now);
-    Refusal refusal = new Refusal(auth, ids.next(), now);
+    Refusal refusal = new Refusal(auth.agent(), auth.key().keyId(), ids.next(), now);
     IdempotencyGuard.Start claim = null;
     try {
       RequestChecks.requireActive(auth.agent());
@@ -153,29 +153,7 @@ public final class DecisionPipeline {
           return execute ? answerLogged(done) : new ActionResponse.Decided(done);
         }
       }
-      PolicyRequest asked = policyRequest(auth.agent(), action, active, now);
-      PolicyDecision d = active.evaluate(asked);
-      BudgetStage.Budgeted b = budgets.apply(refusal.decisionId, active, asked, d);
-      Effect effect = b.decision().effect();
-      String adapter = execute && effect == Effect.ALLOW ? acts.adapterFor(action.action()) : null;
-      DecisionResponse decided =
-          logDecision(
-                  refusal,
-                  action,
-                  b.decision(),
-                  active,
-                  claim,
-                  digest,
-                  b.reserved(),
-                  execute,
-                  adapter)
-              .withHeaders(refusal.headers);
-      if (adapter != null) {
-        return acts.run(decided, subject(refusal, action, digest), adapter, b.reserved());
-      }
-      return execute && effect == Effect.DENY
-          ? new ActionResponse.Denied(decided)
-          : new ActionResponse.Decided(decided);
+      return decideAndAct(refusal, action, digest, active, claim, execute, null);
     } catch (RequestRejected r) {
       throw refusal.log(r);
     } catch (StoreException e) {
@@ -185,6 +163,76 @@ public final class DecisionPipeline {
         idempotency.end(f);
       }
     }
+  }
+
+  /**
+   * An MCP request (SPEC §10) of an agent its gateway authenticated by an MCP token: the stages of
+   * {@link #act} after authentication — status, rate limit, policy, budget, log, receipt and, when
+   * allowed and an adapter serves the action, execution. There is no nonce and no idempotency key:
+   * the agent's MCP session carries the request, and every call is a new decision.
+   *
+   * @param credential the token's id, recorded where a signed request records its key id
+   * @param request the action request the gateway built ({@code action}, {@code resource}, {@code
+   *     params}, {@code labels})
+   * @param approvalTtl the longest the gateway holds the call for approval: an escalation's
+   *     approval expires then at the latest, so nobody approves a call nobody waits for
+   */
+  public ActionResponse call(
+      AgentRecord agent, String credential, JsonNode request, Duration approvalTtl)
+      throws RequestRejected {
+    Refusal refusal = new Refusal(agent, credential, ids.next(), clock.instant());
+    try {
+      RequestChecks.requireActive(agent);
+      Policy active = policy.get();
+      refusal.headers = rateLimits.take(agent, active);
+      byte[] digest = Digests.sha256(Canonical.bytes(request));
+      refusal.requestDigest = Digests.prefixed(digest);
+      ActionRequest action = ActionRequest.from(request);
+      return decideAndAct(refusal, action, digest, active, null, true, approvalTtl);
+    } catch (RequestRejected r) {
+      throw refusal.log(r);
+    } catch (StoreException e) {
+      throw refusal.log(storeUnavailable(e));
+    }
+  }
+
+  /**
+   * Refuses a request of an authenticated agent that never reached a decision (a malformed MCP
+   * message, an unknown tool): logs the refusal and returns it, with the decision id to quote.
+   */
+  public RequestRejected refuse(AgentRecord agent, String credential, RequestRejected r) {
+    return new Refusal(agent, credential, ids.next(), clock.instant()).log(r);
+  }
+
+  /** The stages from policy on, shared by signed requests and MCP calls. */
+  private ActionResponse decideAndAct(
+      Refusal refusal,
+      ActionRequest action,
+      byte[] digest,
+      Policy active,
+      IdempotencyGuard.@Nullable Start claim,
+      boolean execute,
+      @Nullable Duration approvalTtl)
+      throws RequestRejected, StoreException {
+    PolicyRequest asked = policyRequest(refusal.agent, action, active, refusal.now);
+    PolicyDecision d = active.evaluate(asked);
+    BudgetStage.Budgeted b = budgets.apply(refusal.decisionId, active, asked, d);
+    Effect effect = b.decision().effect();
+    String adapter = execute && effect == Effect.ALLOW ? acts.adapterFor(action.action()) : null;
+    DecisionResponse decided =
+        logDecision(
+                refusal,
+                action,
+                b.decision(),
+                active,
+                new Logged(claim, digest, b.reserved(), execute, adapter, approvalTtl))
+            .withHeaders(refusal.headers);
+    if (adapter != null) {
+      return acts.run(decided, subject(refusal, action, digest), adapter, b.reserved());
+    }
+    return execute && effect == Effect.DENY
+        ? new ActionResponse.Denied(decided)
+        : new ActionResponse.Decided(decided);
   }
 
   /** Longest {@code ?wait=} of {@code GET /v1/decisions/{id}}. */
@@ -201,7 +249,7 @@ public final class DecisionPipeline {
       throws RequestRejected {
     Instant now = clock.instant();
     Authenticated auth = authenticate(req, now);
-    Refusal refusal = new Refusal(auth, ids.next(), now);
+    Refusal refusal = new Refusal(auth.agent(), auth.key().keyId(), ids.next(), now);
     try {
       RequestChecks.requireActive(auth.agent());
       // Reads change nothing, so their nonces are kept in memory only (not across a restart).
@@ -236,6 +284,20 @@ public final class DecisionPipeline {
     } catch (StoreException e) {
       throw storeUnavailable(e);
     }
+  }
+
+  /**
+   * Decision {@code decisionId} as it stands — the entry that resolved its approval once there is
+   * one — for a gateway holding the call it decided (the gateway authenticated the agent).
+   */
+  public DecisionResponse decision(String decisionId) throws RequestRejected, StoreException {
+    DecisionRef ref =
+        logStore
+            .findDecision(decisionId)
+            .orElseThrow(
+                () ->
+                    new RequestRejected(ErrorCode.REQUEST_NOT_FOUND, "no decision " + decisionId));
+    return current(ref);
   }
 
   /** Counts a refusal made before authentication by the HTTP layer (size, headers). */
@@ -291,17 +353,12 @@ public final class DecisionPipeline {
   }
 
   private DecisionResponse logDecision(
-      Refusal ctx,
-      ActionRequest action,
-      PolicyDecision d,
-      Policy active,
-      IdempotencyGuard.@Nullable Start claim,
-      byte[] digest,
-      boolean reserved,
-      boolean execute,
-      @Nullable String adapter)
+      Refusal ctx, ActionRequest action, PolicyDecision d, Policy active, Logged how)
       throws RequestRejected, StoreException {
-    Authenticated auth = ctx.auth;
+    IdempotencyGuard.Start claim = how.claim();
+    byte[] digest = how.digest();
+    boolean reserved = how.reserved();
+    String adapter = how.adapter();
     String decision =
         switch (d.effect()) {
           case ALLOW -> "allow";
@@ -319,7 +376,11 @@ public final class DecisionPipeline {
     ApprovalChange open = null;
     if (d.effect() == Effect.ESCALATE) {
       Escalation e = active.escalation(d);
-      terms = new Entries.ApprovalTerms(e.approvers(), e.minApprovals(), ctx.now.plus(e.ttl()));
+      Duration ttl =
+          how.approvalTtl() != null && how.approvalTtl().compareTo(e.ttl()) < 0
+              ? how.approvalTtl()
+              : e.ttl();
+      terms = new Entries.ApprovalTerms(e.approvers(), e.minApprovals(), ctx.now.plus(ttl));
       open =
           new ApprovalChange.Open(
               new ApprovalRequest(
@@ -334,7 +395,7 @@ public final class DecisionPipeline {
                   e.approvers(),
                   e.minApprovals(),
                   terms.expires(),
-                  execute));
+                  how.execute()));
     }
     byte[] entry =
         entries.decision(
@@ -360,11 +421,11 @@ public final class DecisionPipeline {
       ExecutionChange start =
           adapter == null
               ? null
-              : new ExecutionChange.Start(ctx.decisionId, auth.agent().id(), adapter);
+              : new ExecutionChange.Start(ctx.decisionId, ctx.agent.id(), adapter);
       index =
           log.append(
               new PendingEntry(
-                  entry, ctx.decisionId, auth.agent().id(), ctx.nonce, idem, open, start));
+                  entry, ctx.decisionId, ctx.agent.id(), ctx.nonce, idem, open, start));
     } catch (RequestRejected | RuntimeException e) {
       if (reserved) {
         budgets.releaseQuietly(ctx.decisionId);
@@ -384,9 +445,9 @@ public final class DecisionPipeline {
   private static Entries.Subject subject(Refusal ctx, ActionRequest action, byte[] digest) {
     return new Entries.Subject(
         ctx.decisionId,
-        ctx.auth.agent().id(),
-        ctx.auth.agent().tenant(),
-        ctx.auth.key().keyId(),
+        ctx.agent.id(),
+        ctx.agent.tenant(),
+        ctx.credential,
         action.action(),
         action.resource(),
         Digests.prefixed(digest),
@@ -448,9 +509,23 @@ public final class DecisionPipeline {
         ErrorCode.STORE_UNAVAILABLE, "the store is unavailable; the request was not decided");
   }
 
+  /**
+   * How a decision is logged: the idempotency claim to record, the request's digest, whether budget
+   * was reserved, whether it is an action to execute (and by which adapter, when allowed), and the
+   * longest its approval may wait (null: the policy's).
+   */
+  private record Logged(
+      IdempotencyGuard.@Nullable Start claim,
+      byte[] digest,
+      boolean reserved,
+      boolean execute,
+      @Nullable String adapter,
+      @Nullable Duration approvalTtl) {}
+
   /** What is known about a request when it is refused after authentication. */
   private final class Refusal {
-    final Authenticated auth;
+    final AgentRecord agent;
+    final String credential;
     final String decisionId;
     final Instant now;
     @Nullable NonceRecord nonce;
@@ -458,8 +533,9 @@ public final class DecisionPipeline {
     byte @Nullable [] claimDigest;
     Map<String, String> headers = Map.of();
 
-    Refusal(Authenticated auth, String decisionId, Instant now) {
-      this.auth = auth;
+    Refusal(AgentRecord agent, String credential, String decisionId, Instant now) {
+      this.agent = agent;
+      this.credential = credential;
       this.decisionId = decisionId;
       this.now = now;
     }
@@ -470,7 +546,7 @@ public final class DecisionPipeline {
      */
     RequestRejected log(RequestRejected r) {
       if (headers.isEmpty() && r.code() != ErrorCode.LIMIT_RATE) {
-        headers = rateLimits.current(auth.agent(), policy.get());
+        headers = rateLimits.current(agent, policy.get());
       }
       if (r.code() == ErrorCode.STORE_UNAVAILABLE) {
         return r; // nothing can be logged; fail closed without pretending otherwise
@@ -479,12 +555,12 @@ public final class DecisionPipeline {
           entries.refusal(
               now,
               decisionId,
-              auth.agent().id(),
-              auth.agent().tenant(),
+              agent.id(),
+              agent.tenant(),
               requestDigest,
               new Entries.Reason(null, r.code().code(), r.detail()));
       try {
-        log.append(new PendingEntry(entry, decisionId, auth.agent().id(), nonce, null));
+        log.append(new PendingEntry(entry, decisionId, agent.id(), nonce, null));
         return r.withDecisionId(decisionId).withHeaders(headers);
       } catch (RequestRejected failed) {
         return failed;

@@ -10,6 +10,7 @@ import dev.warden.limits.Limits;
 import dev.warden.log.ParamsMode;
 import dev.warden.server.adapter.AdapterConfigException;
 import dev.warden.server.adapter.Adapters;
+import dev.warden.server.mcp.McpConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -36,7 +37,8 @@ public record ServerConfig(
     @Nullable Path tlsKey,
     List<String> hosts,
     Flags flags,
-    Adapters adapters) {
+    Adapters adapters,
+    McpConfig mcp) {
 
   /**
    * Command-line switches that loosen a safe default, each only when said explicitly.
@@ -80,7 +82,8 @@ public record ServerConfig(
       @JsonProperty("hosts") @Nullable List<String> hosts,
       @JsonProperty("limits") @Nullable LimitsFile limits,
       @JsonProperty("adapters") @Nullable JsonNode adapters,
-      @JsonProperty("secrets") @Nullable JsonNode secrets) {}
+      @JsonProperty("secrets") @Nullable JsonNode secrets,
+      @JsonProperty("mcp") @Nullable JsonNode mcp) {}
 
   /** Reads {@code warden.yaml}; relative paths in it are relative to the data directory. */
   public static ServerConfig load(DataDir dir) throws IOException {
@@ -91,7 +94,7 @@ public record ServerConfig(
       throw new IOException(dir.config() + ": " + firstLine(e.getMessage()), e);
     }
     if (f == null) {
-      f = new File(null, null, null, null, null, null, null, null, null);
+      f = new File(null, null, null, null, null, null, null, null, null, null);
     }
     String listen = f.listen() == null ? "127.0.0.1:" + Defaults.PORT : f.listen();
     HostPort hp = HostPort.parse(listen);
@@ -112,8 +115,10 @@ public record ServerConfig(
       throw new IOException(dir.config() + ": tls needs both cert and key");
     }
     Adapters adapters;
+    McpConfig mcp;
     try {
       adapters = Adapters.load(f.adapters(), f.secrets());
+      mcp = McpConfig.load(f.mcp());
     } catch (AdapterConfigException e) {
       throw new IOException(dir.config() + ": " + e.getMessage(), e);
     }
@@ -128,7 +133,8 @@ public record ServerConfig(
         key,
         f.hosts() == null ? List.of() : List.copyOf(f.hosts()),
         Flags.NONE,
-        adapters);
+        adapters,
+        mcp);
   }
 
   public ServerConfig withListen(String listen) {
@@ -144,12 +150,24 @@ public record ServerConfig(
         tlsKey,
         hosts,
         flags,
-        adapters);
+        adapters,
+        mcp);
   }
 
   public ServerConfig withFlags(Flags flags) {
     return new ServerConfig(
-        host, port, origin, params, policyFile, limits, tlsCert, tlsKey, hosts, flags, adapters);
+        host,
+        port,
+        origin,
+        params,
+        policyFile,
+        limits,
+        tlsCert,
+        tlsKey,
+        hosts,
+        flags,
+        adapters,
+        mcp);
   }
 
   /** Whether the listen address is a loopback address (then loopback Host names are allowed). */

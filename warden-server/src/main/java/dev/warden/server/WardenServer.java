@@ -31,12 +31,16 @@ import dev.warden.replay.ReplayGuard;
 import dev.warden.server.adapter.AdapterRunner;
 import dev.warden.server.http.AdminApi;
 import dev.warden.server.http.AgentApi;
+import dev.warden.server.http.AllowedHosts;
 import dev.warden.server.http.ApprovalApi;
 import dev.warden.server.http.ExecutionApi;
 import dev.warden.server.http.HealthApi;
 import dev.warden.server.http.HttpServerFactory;
 import dev.warden.server.http.PolicyAdminApi;
 import dev.warden.server.http.ProofApi;
+import dev.warden.server.mcp.McpGateways;
+import dev.warden.server.mcp.McpUpstreams;
+import dev.warden.server.operator.AgentTokens;
 import dev.warden.server.operator.CredentialEvents;
 import dev.warden.server.operator.OperatorTokens;
 import dev.warden.store.Store;
@@ -74,6 +78,8 @@ public final class WardenServer implements AutoCloseable {
   private final Javalin http;
   private final Housekeeping housekeeping;
   private final String url;
+  private final McpUpstreams mcpUpstreams;
+  private final McpGateways mcp;
 
   private WardenServer(
       DataDir dataDir,
@@ -81,13 +87,17 @@ public final class WardenServer implements AutoCloseable {
       GroupCommitLog commitLog,
       Javalin http,
       Housekeeping housekeeping,
-      String url) {
+      String url,
+      McpUpstreams mcpUpstreams,
+      McpGateways mcp) {
     this.dataDir = dataDir;
     this.store = store;
     this.commitLog = commitLog;
     this.http = http;
     this.housekeeping = housekeeping;
     this.url = url;
+    this.mcpUpstreams = mcpUpstreams;
+    this.mcp = mcp;
   }
 
   /** Thrown when Warden cannot start; the message says what to fix. */
@@ -131,6 +141,8 @@ public final class WardenServer implements AutoCloseable {
     GroupCommitLog commitLog = null;
     Housekeeping hk = null;
     Javalin http = null;
+    McpUpstreams mcpUpstreams = null;
+    McpGateways mcp = null;
     try {
       LogSigner logSigner = new LogSigner(cfg.origin(), dir.loadCheckpointKey());
       LogStartupCheck.check(store.log(), logSigner.verifierKey());
@@ -162,7 +174,8 @@ public final class WardenServer implements AutoCloseable {
       Ledger ledger = new Ledger(store.usage(), clock, RESERVATION_HOLD);
       Settlements settlements = new Settlements(ledger);
       RateLimiter rateLimiter = new RateLimiter(Ticker.system());
-      ActionRunner runner = AdapterRunner.of(cfg.adapters());
+      mcpUpstreams = McpUpstreams.start(cfg.mcp(), AdapterRunner.of(cfg.adapters()));
+      ActionRunner runner = mcpUpstreams.runner();
       Approvals approvals =
           new Approvals(
               store.approvals(),
@@ -217,15 +230,33 @@ public final class WardenServer implements AutoCloseable {
               cfg.flags().insecureNoOperatorAuth(),
               () -> activePolicy.get().rateLimits(),
               rateLimiter);
+      AllowedHosts allowedHosts = new AllowedHosts(cfg.hosts(), cfg.loopback());
+      mcp =
+          McpGateways.serve(
+              cfg.mcp(),
+              mcpUpstreams,
+              new McpGateways.Wiring(
+                  pipeline,
+                  approvals,
+                  activePolicy,
+                  new AgentTokens(store.tokens(), store.agents(), clock),
+                  allowedHosts,
+                  limits,
+                  clock));
       HttpServerFactory.Apis apis =
           new HttpServerFactory.Apis(
               new AgentApi(
                   pipeline,
                   new dev.warden.server.http.RequestReader(
-                      limits,
-                      cfg.tls() || cfg.flags().behindTlsProxy(),
-                      new dev.warden.server.http.AllowedHosts(cfg.hosts(), cfg.loopback()))),
-              new AdminApi(store, operators, entries, commitLog, clock, random, events),
+                      limits, cfg.tls() || cfg.flags().behindTlsProxy(), allowedHosts)),
+              new AdminApi(
+                  store,
+                  operators,
+                  entries,
+                  commitLog,
+                  clock,
+                  random,
+                  CredentialEvents.all(mcp, events)),
               new PolicyAdminApi(activePolicy, operators, store),
               new ApprovalApi(approvals, operators),
               new HealthApi(store, commitLog),
@@ -243,7 +274,9 @@ public final class WardenServer implements AutoCloseable {
                       settlements,
                       clock),
                   operators));
-      http = HttpServerFactory.create(cfg, apis, pipeline::countUnauthenticated);
+      http =
+          HttpServerFactory.create(
+              cfg, apis, pipeline::countUnauthenticated, mcp.any() ? mcp.servlet() : null);
       http.start();
 
       hk =
@@ -266,7 +299,8 @@ public final class WardenServer implements AutoCloseable {
               + (host.contains(":") ? "[" + host + "]" : host)
               + ":"
               + http.port();
-      WardenServer server = new WardenServer(dir, store, commitLog, http, hk, url);
+      WardenServer server =
+          new WardenServer(dir, store, commitLog, http, hk, url, mcpUpstreams, mcp);
       Files.writeString(dir.serverAddress(), server.url() + "\n");
       log.info("warden listening on {} (log size {})", server.url(), commitLog.head().size());
       return server;
@@ -281,6 +315,12 @@ public final class WardenServer implements AutoCloseable {
       }
       if (hk != null) {
         hk.close();
+      }
+      if (mcp != null) {
+        mcp.close();
+      }
+      if (mcpUpstreams != null) {
+        mcpUpstreams.close();
       }
       if (commitLog != null) {
         commitLog.close();
@@ -335,6 +375,8 @@ public final class WardenServer implements AutoCloseable {
   @Override
   public void close() {
     http.stop();
+    mcp.close();
+    mcpUpstreams.close(); // stops the command servers
     housekeeping.close();
     commitLog.close();
     store.close();

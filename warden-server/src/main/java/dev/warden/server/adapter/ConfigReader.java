@@ -10,23 +10,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Typed, strict access to configuration nodes, with errors that name the field and the fix. */
-final class ConfigReader {
+public final class ConfigReader {
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
 
   private ConfigReader() {}
 
   /** {@code name} escaped as one JSON Pointer reference token (RFC 6901 §3). */
-  static String escape(String name) {
+  public static String escape(String name) {
     return name.replace("~", "~0").replace("/", "~1");
   }
 
-  static AdapterConfigException schema(String at, String message) {
+  public static AdapterConfigException schema(String at, String message) {
     return new AdapterConfigException(Reason.SCHEMA, at, message);
   }
 
   /** Requires a mapping whose fields are all in {@code known}. */
-  static void object(JsonNode node, String at, Set<String> known) throws AdapterConfigException {
+  public static void object(JsonNode node, String at, Set<String> known)
+      throws AdapterConfigException {
     if (!node.isObject()) {
       throw schema(at, "must be a mapping, got " + describe(node));
     }
@@ -40,7 +41,7 @@ final class ConfigReader {
     }
   }
 
-  static JsonNode required(JsonNode node, String at, String field, String hint)
+  public static JsonNode required(JsonNode node, String at, String field, String hint)
       throws AdapterConfigException {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
@@ -49,14 +50,14 @@ final class ConfigReader {
     return value;
   }
 
-  static String text(JsonNode node, String at) throws AdapterConfigException {
+  public static String text(JsonNode node, String at) throws AdapterConfigException {
     if (!node.isTextual()) {
       throw schema(at, "must be a string, got " + describe(node));
     }
     return node.textValue();
   }
 
-  static boolean bool(JsonNode node, String at) throws AdapterConfigException {
+  public static boolean bool(JsonNode node, String at) throws AdapterConfigException {
     if (!node.isBoolean()) {
       throw schema(at, "must be true or false, got " + describe(node));
     }
@@ -64,7 +65,8 @@ final class ConfigReader {
   }
 
   /** An integer in {@code [min, max]}. */
-  static long integer(JsonNode node, String at, long min, long max) throws AdapterConfigException {
+  public static long integer(JsonNode node, String at, long min, long max)
+      throws AdapterConfigException {
     if (!node.isIntegralNumber() || !node.canConvertToLong()) {
       throw schema(at, "must be a whole number, got " + describe(node));
     }
@@ -76,7 +78,8 @@ final class ConfigReader {
   }
 
   /** A duration like {@code 500ms}, {@code 2s} or {@code 1m}, in {@code (0, max]}. */
-  static Duration duration(JsonNode node, String at, Duration max) throws AdapterConfigException {
+  public static Duration duration(JsonNode node, String at, Duration max)
+      throws AdapterConfigException {
     String text = text(node, at);
     Matcher m = DURATION.matcher(text);
     if (!m.matches()) {
@@ -95,7 +98,7 @@ final class ConfigReader {
     return d;
   }
 
-  static String describe(JsonNode node) {
+  public static String describe(JsonNode node) {
     return switch (node.getNodeType()) {
       case OBJECT -> "a mapping";
       case ARRAY -> "a list";
@@ -108,7 +111,7 @@ final class ConfigReader {
   }
 
   /** {@code value} cut to a length fit for an error message. */
-  static String shown(String value) {
+  public static String shown(String value) {
     return value.length() <= 80 ? value : value.substring(0, 77) + "...";
   }
 }

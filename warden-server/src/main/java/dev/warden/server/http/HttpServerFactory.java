@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +38,24 @@ public final class HttpServerFactory {
       ProofApi proofs,
       ExecutionApi executions) {}
 
+  /**
+   * @param mcp the MCP gateways' servlet, mounted at {@code /mcp/*}; null without gateways
+   */
   public static Javalin create(
-      ServerConfig cfg, Apis apis, BiConsumer<ErrorCode, String> countRefusal) {
+      ServerConfig cfg,
+      Apis apis,
+      BiConsumer<ErrorCode, String> countRefusal,
+      jakarta.servlet.http.@Nullable HttpServlet mcp) {
     return Javalin.create(
         c -> {
+          if (mcp != null) {
+            c.jetty.modifyServletContextHandler(
+                h -> {
+                  var holder = new org.eclipse.jetty.ee10.servlet.ServletHolder("mcp", mcp);
+                  holder.setAsyncSupported(true);
+                  h.addServlet(holder, "/mcp/*");
+                });
+          }
           c.startup.showJavalinBanner = false;
           c.startup.showOldJavalinVersionWarning = false;
           c.concurrency.useVirtualThreads = true;

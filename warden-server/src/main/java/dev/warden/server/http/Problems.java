@@ -37,6 +37,22 @@ public final class Problems {
     ctx.result(bytes(p));
   }
 
+  /**
+   * Writes the problem document of {@code r} on a servlet response (for endpoints served outside
+   * Javalin, such as the MCP gateways), with a fresh correlation id.
+   */
+  public static void write(jakarta.servlet.http.HttpServletResponse res, RequestRejected r)
+      throws java.io.IOException {
+    String correlation = Correlation.newId();
+    ObjectNode p = document(r.code(), r.detail(), correlation);
+    r.decisionId().ifPresent(id -> p.put("decision_id", id));
+    res.setStatus(r.code().status());
+    res.setHeader(Correlation.HEADER, correlation);
+    r.headers().forEach(res::setHeader);
+    res.setContentType(CONTENT_TYPE);
+    res.getOutputStream().write(bytes(p));
+  }
+
   /** The problem document for {@code code}; also used by the Jetty-level error handler. */
   static ObjectNode document(ErrorCode code, String detail, String correlationId) {
     ObjectNode p = JSON.createObjectNode();

@@ -1,5 +1,7 @@
 package dev.warden.server.operator;
 
+import java.util.List;
+
 /**
  * Told when an agent's credentials are cut off, so that whatever holds them open (an MCP session
  * authenticated by an agent token) can close it at once instead of at its next check. Called after
@@ -22,4 +24,20 @@ public interface CredentialEvents {
         @Override
         public void tokenRevoked(String tokenId) {}
       };
+
+  /** Tells each of {@code listeners}, in order. */
+  static CredentialEvents all(CredentialEvents... listeners) {
+    List<CredentialEvents> all = List.of(listeners);
+    return new CredentialEvents() {
+      @Override
+      public void agentCut(String agentId) {
+        all.forEach(l -> l.agentCut(agentId));
+      }
+
+      @Override
+      public void tokenRevoked(String tokenId) {
+        all.forEach(l -> l.tokenRevoked(tokenId));
+      }
+    };
+  }
 }

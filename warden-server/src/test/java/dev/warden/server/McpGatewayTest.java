@@ -385,6 +385,46 @@ class McpGatewayTest {
     assertThat(after.get(0).path("error").path("status").asInt()).isEqualTo(403);
   }
 
+  @Test
+  void suspendingTheAgent_cutsItsOpenSession_evenAfterItIsActiveAgain() throws Exception {
+    w.createAgent("agent-3");
+    String t3 = mcpToken("agent-3");
+    HttpResponse<String> init =
+        post(
+            t3,
+            null,
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+                + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
+    assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
+    String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    String list = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+    assertThat(post(t3, session, list).statusCode()).isEqualTo(200);
+    // Another agent's token cannot use the session.
+    assertThat(post(token, session, list).statusCode()).isEqualTo(404);
+
+    w.admin("PATCH", "/v1/admin/agents/agent-3", "{\"status\":\"suspended\"}");
+    assertThat(post(t3, session, list).statusCode()).isEqualTo(403);
+    w.admin("PATCH", "/v1/admin/agents/agent-3", "{\"status\":\"active\"}");
+    assertThat(post(t3, session, list).statusCode())
+        .as("the session was cut with the suspension")
+        .isEqualTo(404);
+  }
+
+  private HttpResponse<String> post(String bearer, @Nullable String session, String body)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(w.uri("/mcp/tools"))
+            .header("Authorization", "Bearer " + bearer)
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json, text/event-stream")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (session != null) {
+      b.header("Mcp-Session-Id", session);
+    }
+    return w.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   private String awaitPendingApproval() throws Exception {
     for (int i = 0; i < 100; i++) {
       JsonNode listed =

@@ -15,7 +15,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class NodeInterop {
   static final Path DIR = Path.of("src/test/node").toAbsolutePath();
-  private static final List<String> PACKAGES = List.of("http-message-signatures", "jose");
+  private static final List<String> PACKAGES =
+      List.of(
+          "http-message-signatures",
+          "jose",
+          "@modelcontextprotocol/sdk",
+          "@modelcontextprotocol/server-everything",
+          "@modelcontextprotocol/server-filesystem");
 
   private NodeInterop() {}
 

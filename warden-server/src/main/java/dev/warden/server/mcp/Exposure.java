@@ -35,7 +35,8 @@ record Exposure(
     }
   }
 
-  static Exposure of(List<Upstream> servers) {
+  /** What servers offer, in the gateway's order: server id to its catalog. */
+  static Exposure of(Map<String, Catalog> servers) {
     return new Exposure(
         named(servers, c -> c.tools(), McpSchema.Tool::name),
         named(servers, c -> c.prompts(), McpSchema.Prompt::name),
@@ -44,31 +45,31 @@ record Exposure(
   }
 
   private static <T> Map<String, Target<T>> named(
-      List<Upstream> servers, Function<Catalog, List<T>> items, Function<T, String> name) {
+      Map<String, Catalog> servers, Function<Catalog, List<T>> items, Function<T, String> name) {
     Map<String, Integer> offered = new HashMap<>();
-    for (Upstream u : servers) {
-      for (T item : items.apply(u.catalog())) {
+    for (Catalog c : servers.values()) {
+      for (T item : items.apply(c)) {
         offered.merge(name.apply(item), 1, Integer::sum);
       }
     }
     Map<String, Target<T>> out = new LinkedHashMap<>();
-    for (Upstream u : servers) {
-      for (T item : items.apply(u.catalog())) {
+    for (Map.Entry<String, Catalog> s : servers.entrySet()) {
+      for (T item : items.apply(s.getValue())) {
         String n = name.apply(item);
-        String shown = offered.get(n) == 1 ? n : u.id() + SEPARATOR + n;
-        out.putIfAbsent(shown, new Target<>(u.id(), n, item));
+        String shown = offered.get(n) == 1 ? n : s.getKey() + SEPARATOR + n;
+        out.putIfAbsent(shown, new Target<>(s.getKey(), n, item));
       }
     }
     return out;
   }
 
   private static <T> Map<String, Target<T>> first(
-      List<Upstream> servers, Function<Catalog, List<T>> items, Function<T, String> key) {
+      Map<String, Catalog> servers, Function<Catalog, List<T>> items, Function<T, String> key) {
     Map<String, Target<T>> out = new LinkedHashMap<>();
-    for (Upstream u : servers) {
-      for (T item : items.apply(u.catalog())) {
+    for (Map.Entry<String, Catalog> s : servers.entrySet()) {
+      for (T item : items.apply(s.getValue())) {
         String k = key.apply(item);
-        out.putIfAbsent(k, new Target<>(u.id(), k, item));
+        out.putIfAbsent(k, new Target<>(s.getKey(), k, item));
       }
     }
     return out;

@@ -9,6 +9,7 @@ import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTrans
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.http.HttpServlet;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +28,7 @@ final class Gateway implements Upstream.Listener {
   private final GatewayCalls calls;
   private final HttpServletStreamableServerTransportProvider transport;
   private final McpSyncServer server;
-  private Exposure shown = Exposure.of(List.of());
+  private Exposure shown = Exposure.of(Map.of());
 
   Gateway(McpConfig.Gateway cfg, List<Upstream> servers, GatewayCalls calls, McpJsonMapper json) {
     this.cfg = cfg;
@@ -90,7 +91,9 @@ final class Gateway implements Upstream.Listener {
 
   /** Shows what the upstreams list now: adds, replaces and removes what changed. */
   synchronized void refresh() {
-    Exposure next = Exposure.of(servers);
+    Map<String, Catalog> offered = new LinkedHashMap<>();
+    servers.forEach(u -> offered.put(u.id(), u.catalog()));
+    Exposure next = Exposure.of(offered);
     if (sync(shown.tools(), next.tools(), this::addTool, server::removeTool)) {
       server.notifyToolsListChanged();
     }

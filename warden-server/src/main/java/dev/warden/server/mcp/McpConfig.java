@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  *   gateways:
  *     - id: tools
  *       servers: [files, search]
- *       hold: 60s                      # how long an escalated call waits for approval
+ *       hold: 50s                      # how long an escalated call waits for approval
  *       resources: true                # pass resources through (mcp.resource.read)
  *       prompts: true                  # pass prompts through (mcp.prompt.get)
  * </pre>
@@ -47,7 +47,10 @@ public record McpConfig(Map<String, Server> servers, Map<String, Gateway> gatewa
 
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
-  static final Duration DEFAULT_HOLD = Duration.ofSeconds(60);
+
+  /** Below the 60 s request timeout of the TypeScript SDK's client, so the answer reaches it. */
+  static final Duration DEFAULT_HOLD = Duration.ofSeconds(50);
+
   static final Duration MAX_HOLD = Duration.ofMinutes(10);
   static final int DEFAULT_MAX_RESULT_BYTES = 1 << 20;
 

@@ -256,7 +256,7 @@ public final class WardenServer implements AutoCloseable {
                   commitLog,
                   clock,
                   random,
-                  CredentialEvents.all(mcp, events)),
+                  CredentialEvents.all(mcp.events(), events)),
               new PolicyAdminApi(activePolicy, operators, store),
               new ApprovalApi(approvals, operators),
               new HealthApi(store, commitLog),

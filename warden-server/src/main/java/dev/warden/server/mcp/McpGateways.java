@@ -17,10 +17,10 @@ import java.util.function.Supplier;
 
 /**
  * The MCP gateways of SPEC §10, served at {@code /mcp/<gateway>} by one servlet ({@link
- * McpServlet}) in front of one SDK server per gateway ({@link Gateway}). Told when an agent or a
- * token is cut off, it cuts their sessions.
+ * McpServlet}) in front of one SDK server per gateway ({@link Gateway}). Told ({@link #events})
+ * when an agent or a token is cut off, it cuts their sessions.
  */
-public final class McpGateways implements CredentialEvents, AutoCloseable {
+public final class McpGateways implements AutoCloseable {
   /** Warden's version, as MCP peers see it. */
   static final String VERSION =
       Optional.ofNullable(McpGateways.class.getPackage().getImplementationVersion()).orElse("dev");
@@ -72,14 +72,9 @@ public final class McpGateways implements CredentialEvents, AutoCloseable {
     return !gateways.isEmpty();
   }
 
-  @Override
-  public void agentCut(String agentId) {
-    sessions.agentCut(agentId);
-  }
-
-  @Override
-  public void tokenRevoked(String tokenId) {
-    sessions.tokenRevoked(tokenId);
+  /** Cuts the sessions of an agent or token when it is cut off. */
+  public CredentialEvents events() {
+    return sessions;
   }
 
   @Override

@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
       AuditCommand.class,
       PolicyCommand.class,
       ApprovalsCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeOnInvalidInput = 2,

@@ -1,0 +1,269 @@
+package dev.warden.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.warden.server.DataDir;
+import dev.warden.store.StoredCheckpoint;
+import dev.warden.store.sqlite.SqliteStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Warden that {@code warden bench} measures: initialized in a temporary directory and run as a
+ * separate process of the same jar (so its memory is its own), with a policy that allows the
+ * bench's action and, in act mode, an http adapter to a no-op upstream served here.
+ */
+final class BenchServer implements AutoCloseable {
+  private static final String POLICY =
+      """
+      version: 1
+      rules:
+        - id: bench
+          effect: allow
+          match: {action: "bench.*"}
+      """;
+
+  private final DataDir dir;
+  private final Process process;
+  private final URI url;
+  private final String adminToken;
+  private final @Nullable HttpServer upstream;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final Thread sampler;
+  private volatile long peakRssKib;
+
+  private BenchServer(
+      DataDir dir, Process process, URI url, String adminToken, @Nullable HttpServer upstream) {
+    this.dir = dir;
+    this.process = process;
+    this.url = url;
+    this.adminToken = adminToken;
+    this.upstream = upstream;
+    this.sampler = Thread.ofPlatform().daemon().name("bench-rss").start(this::sample);
+  }
+
+  static BenchServer start(Path root, boolean act, PrintStream err) throws Exception {
+    Path data = root.resolve("data");
+    Path log = root.resolve("server.log");
+    run(List.of("init", "--data-dir", data.toString(), "--listen", "127.0.0.1:0"), log);
+    DataDir dir = new DataDir(data);
+    Files.writeString(dir.policy(), POLICY);
+    HttpServer upstream = null;
+    if (act) {
+      upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+      upstream.createContext(
+          "/",
+          ex -> {
+            try (ex) {
+              ex.getRequestBody().readAllBytes();
+              byte[] ok = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+              ex.getResponseHeaders().add("Content-Type", "application/json");
+              ex.sendResponseHeaders(200, ok.length);
+              ex.getResponseBody().write(ok);
+            }
+          });
+      upstream.start();
+      Files.writeString(
+          dir.config(),
+          Files.readString(dir.config())
+              + "\nadapters:\n  - id: noop\n    type: http\n    actions: [\"bench.*\"]\n"
+              + "    method: POST\n    url: \"http://127.0.0.1:"
+              + upstream.getAddress().getPort()
+              + "/noop\"\n    allow_private: true\n");
+    }
+    err.println("warden bench: starting a Warden in " + data + " (its log: " + log + ")");
+    Process p = launch(List.of("serve", "--data-dir", data.toString()), log);
+    URI url = awaitUrl(dir, p, log);
+    return new BenchServer(dir, p, url, dir.loadAdminToken(), upstream);
+  }
+
+  URI url() {
+    return url;
+  }
+
+  /** POSTs an admin request; anything but 201 is an error. */
+  void admin(String path, String body) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(url.resolve(path))
+                .header("Authorization", "Bearer " + adminToken)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
+    }
+  }
+
+  void resetPeakRss() {
+    peakRssKib = 0;
+  }
+
+  double peakRssMib() {
+    return peakRssKib / 1024.0;
+  }
+
+  private void sample() {
+    Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+    while (process.isAlive()) {
+      try {
+        for (String line : Files.readAllLines(status)) {
+          if (line.startsWith("VmRSS:")) {
+            long kib = Long.parseLong(line.replaceAll("[^0-9]", ""));
+            if (kib > peakRssKib) {
+              peakRssKib = kib;
+            }
+          }
+        }
+        Thread.sleep(100);
+      } catch (IOException | NumberFormatException e) {
+        return; // no /proc (not Linux) or the process is gone: RSS is reported as 0
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** Stops the server (as SIGTERM does: the log is drained and the store closed). */
+  void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+    sampler.interrupt();
+  }
+
+  /** Commit batch sizes: one checkpoint is signed per batch, so they are its size steps. */
+  record Batches(long count, double mean, long p50, long max) {}
+
+  Batches batches() throws Exception {
+    try (SqliteStore store = SqliteStore.openForAudit(dir.database())) {
+      List<Long> sizes = new ArrayList<>();
+      long from = 0;
+      while (true) {
+        List<StoredCheckpoint> page = store.log().checkpoints(from, 10_000);
+        if (page.isEmpty()) {
+          break;
+        }
+        page.forEach(c -> sizes.add(c.size()));
+        from = page.get(page.size() - 1).size() + 1;
+      }
+      long[] steps = new long[sizes.size()];
+      long previous = 0;
+      for (int i = 0; i < steps.length; i++) {
+        steps[i] = sizes.get(i) - previous;
+        previous = sizes.get(i);
+      }
+      if (steps.length == 0) {
+        return new Batches(0, 0, 0, 0);
+      }
+      Arrays.sort(steps);
+      return new Batches(
+          steps.length,
+          (double) previous / steps.length,
+          steps[steps.length / 2],
+          steps[steps.length - 1]);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      stop();
+    }
+    if (upstream != null) {
+      upstream.stop(0);
+    }
+  }
+
+  private static void run(List<String> args, Path log) throws Exception {
+    Process p = launch(args, log);
+    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException(
+          "warden " + args.get(0) + " failed; see " + log + ":\n" + tail(log));
+    }
+  }
+
+  /**
+   * Runs this jar's {@code Main} with {@code args} in a new JVM, output appended to {@code log}.
+   */
+  private static Process launch(List<String> args, Path log) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    if (Runtime.version().feature() >= 23) {
+      cmd.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.addAll(args);
+    return new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+  }
+
+  private static URI awaitUrl(DataDir dir, Process p, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("the server exited; see " + log + ":\n" + tail(log));
+      }
+      if (Files.exists(dir.serverAddress())) {
+        String s = Files.readString(dir.serverAddress()).strip();
+        if (!s.isEmpty()) {
+          return URI.create(s);
+        }
+      }
+      Thread.sleep(50);
+    }
+    p.destroyForcibly();
+    throw new IllegalStateException("the server did not start within 60 s; see " + log);
+  }
+
+  private static String tail(Path log) throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            Files.delete(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+}

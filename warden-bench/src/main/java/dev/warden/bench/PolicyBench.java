@@ -35,7 +35,7 @@ public class PolicyBench {
   private static final int REQUESTS = 1 << 12;
   private static final long SEED = 0x5eed_2026L;
 
-  @Param({"1000", "100000"})
+  @Param({"10", "1000", "100000"})
   public int rules;
 
   /** Whether the allow rules that name one operation carry a CEL condition. */

@@ -104,6 +104,13 @@ final class BenchCommand implements Callable<Integer> {
       description = "Keep the temporary data directory (its log can be audited afterwards).")
   boolean keep;
 
+  @Option(
+      names = "--server-jvm-option",
+      description =
+          "An option for the server's JVM, repeatable; e.g."
+              + " -XX:StartFlightRecording=filename=warden.jfr to profile it.")
+  List<String> serverJvmOptions = new ArrayList<>();
+
   @Option(names = "--json", description = "Print one JSON document instead of a table.")
   boolean json;
 
@@ -124,7 +131,7 @@ final class BenchCommand implements Callable<Integer> {
       return 2;
     }
     Path dir = Files.createTempDirectory("warden-bench-");
-    try (BenchServer server = BenchServer.start(dir, mode.equals("act"), err)) {
+    try (BenchServer server = BenchServer.start(dir, mode.equals("act"), serverJvmOptions, err)) {
       List<SigningKey> agents = registerAgents(server);
       err.printf("warden bench: measuring the crypto ceiling (%d s)…%n", ceilingSeconds);
       int cores = Runtime.getRuntime().availableProcessors();
@@ -141,8 +148,10 @@ final class BenchCommand implements Callable<Integer> {
         LoadRun.run(target, signed.subList(0, warmup), c, 200);
         server.resetPeakRss();
         err.printf("warden bench: %d connections: sending %d requests…%n", c, requests);
+        long cpu = server.cpuMillis();
         LoadRun.Result r = LoadRun.run(target, signed.subList(warmup, signed.size()), c, 200);
-        runs.add(new Run(r, server.peakRssMib()));
+        double cpuPerDecision = (server.cpuMillis() - cpu) * 1000.0 / Math.max(1, r.answered());
+        runs.add(new Run(r, server.peakRssMib(), cpuPerDecision));
       }
       server.stop();
       BenchServer.Batches batches = server.batches();
@@ -161,7 +170,11 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private record Run(LoadRun.Result result, double rssMib) {}
+  /**
+   * @param serverCpuMicros the server's CPU time (all threads, user + system) per answered request:
+   *     what a decision costs, whatever else runs on the machine
+   */
+  private record Run(LoadRun.Result result, double rssMib, double serverCpuMicros) {}
 
   private List<SigningKey> registerAgents(BenchServer server) throws Exception {
     SecureRandom random = new SecureRandom();
@@ -201,6 +214,7 @@ final class BenchCommand implements Callable<Integer> {
     doc.put("agents", algorithm);
     doc.put("cores", cores);
     doc.put("crypto_ceiling_per_s", Math.round(ceiling));
+    doc.put("crypto_pair_us_per_core", Math.round(cores * 1e6 / ceiling));
     ArrayNode list = doc.putArray("runs");
     for (Run run : runs) {
       LoadRun.Result r = run.result();
@@ -219,6 +233,7 @@ final class BenchCommand implements Callable<Integer> {
       ObjectNode byCode = o.putObject("errors_by_code");
       r.errors().forEach(byCode::put);
       o.put("server_rss_mib", Math.round(run.rssMib()));
+      o.put("server_cpu_us_per_decision", Math.round(run.serverCpuMicros()));
     }
     ObjectNode b = doc.putObject("commit_batches");
     b.put("count", batches.count());
@@ -238,10 +253,11 @@ final class BenchCommand implements Callable<Integer> {
   private void table(
       PrintStream out, double ceiling, int cores, List<Run> runs, BenchServer.Batches batches) {
     out.printf(
-        "mode %s, %s agents, %d cores; crypto ceiling %,.0f verify+sign pairs/s%n",
-        mode, algorithm, cores, ceiling);
+        "mode %s, %s agents, %d cores; crypto ceiling %,.0f verify+sign pairs/s (%.0f µs per pair"
+            + " per core)%n",
+        mode, algorithm, cores, ceiling, cores * 1e6 / ceiling);
     out.printf(
-        "%11s %12s %6s %8s %8s %8s %8s %7s %9s%n",
+        "%11s %12s %6s %8s %8s %8s %8s %7s %9s %9s%n",
         "connections",
         "decisions/s",
         "ratio",
@@ -250,11 +266,12 @@ final class BenchCommand implements Callable<Integer> {
         "p99 ms",
         "p99.9 ms",
         "errors",
-        "RSS MiB");
+        "RSS MiB",
+        "CPU µs/d");
     for (Run run : runs) {
       LoadRun.Result r = run.result();
       out.printf(
-          "%11d %,12.0f %6.2f %8.2f %8.2f %8.2f %8.2f %7d %9.0f%n",
+          "%11d %,12.0f %6.2f %8.2f %8.2f %8.2f %8.2f %7d %9.0f %9.0f%n",
           r.connections(),
           r.throughput(),
           r.throughput() / ceiling,
@@ -263,7 +280,8 @@ final class BenchCommand implements Callable<Integer> {
           r.latencyMs(0.99),
           r.latencyMs(0.999),
           r.errorCount(),
-          run.rssMib());
+          run.rssMib(),
+          run.serverCpuMicros());
       r.errors().forEach((code, n) -> out.printf("%11s   %d × %s%n", "", n, code));
     }
     out.printf(

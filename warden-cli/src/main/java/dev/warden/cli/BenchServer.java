@@ -59,10 +59,15 @@ final class BenchServer implements AutoCloseable {
     this.sampler = Thread.ofPlatform().daemon().name("bench-rss").start(this::sample);
   }
 
-  static BenchServer start(Path root, boolean act, PrintStream err) throws Exception {
+  /**
+   * @param jvmOptions extra options of the server's JVM (e.g. {@code -XX:StartFlightRecording=…} to
+   *     profile it)
+   */
+  static BenchServer start(Path root, boolean act, List<String> jvmOptions, PrintStream err)
+      throws Exception {
     Path data = root.resolve("data");
     Path log = root.resolve("server.log");
-    run(List.of("init", "--data-dir", data.toString(), "--listen", "127.0.0.1:0"), log);
+    run(List.of("init", "--data-dir", data.toString(), "--listen", "127.0.0.1:0"), List.of(), log);
     DataDir dir = new DataDir(data);
     Files.writeString(dir.policy(), POLICY);
     HttpServer upstream = null;
@@ -90,7 +95,7 @@ final class BenchServer implements AutoCloseable {
               + "/noop\"\n    allow_private: true\n");
     }
     err.println("warden bench: starting a Warden in " + data + " (its log: " + log + ")");
-    Process p = launch(List.of("serve", "--data-dir", data.toString()), log);
+    Process p = launch(List.of("serve", "--data-dir", data.toString()), jvmOptions, log);
     URI url = awaitUrl(dir, p, log);
     return new BenchServer(dir, p, url, dir.loadAdminToken(), upstream);
   }
@@ -113,6 +118,25 @@ final class BenchServer implements AutoCloseable {
       throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
     }
   }
+
+  /**
+   * CPU time the server process has used so far (user + system), in milliseconds; 0 where {@code
+   * /proc} is not there.
+   */
+  long cpuMillis() {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      // Fields after the command name (which may hold spaces) start after the last ')'.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+      return ticks * 1000 / CLOCK_TICKS;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** USER_HZ of Linux, 100 on every common architecture. */
+  private static final long CLOCK_TICKS = 100;
 
   void resetPeakRss() {
     peakRssKib = 0;
@@ -195,8 +219,8 @@ final class BenchServer implements AutoCloseable {
     }
   }
 
-  private static void run(List<String> args, Path log) throws Exception {
-    Process p = launch(args, log);
+  private static void run(List<String> args, List<String> jvmOptions, Path log) throws Exception {
+    Process p = launch(args, jvmOptions, log);
     if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IllegalStateException(
           "warden " + args.get(0) + " failed; see " + log + ":\n" + tail(log));
@@ -206,9 +230,11 @@ final class BenchServer implements AutoCloseable {
   /**
    * Runs this jar's {@code Main} with {@code args} in a new JVM, output appended to {@code log}.
    */
-  private static Process launch(List<String> args, Path log) throws IOException {
+  private static Process launch(List<String> args, List<String> jvmOptions, Path log)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.addAll(jvmOptions);
     if (Runtime.version().feature() >= 23) {
       cmd.add("--sun-misc-unsafe-memory-access=allow");
     }

@@ -16,6 +16,7 @@ import dev.warden.note.TlogProof;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds receipts for one log origin with one receipt key: the JWS over the entry plus {@code
@@ -27,6 +28,11 @@ public final class ReceiptIssuer {
   private final Ed25519KeyPair receiptKey;
   private final String kid;
   private final String origin;
+
+  /** The last checkpoint parsed: the receipts of one commit batch share it. */
+  private volatile @Nullable Parsed last;
+
+  private record Parsed(String note, Checkpoint checkpoint) {}
 
   /**
    * @param receiptKey Warden's receipt signing key
@@ -59,12 +65,7 @@ public final class ReceiptIssuer {
     if (payload.has("log_index") || payload.has("log_origin")) {
       throw new IllegalArgumentException("entry already has log_index or log_origin");
     }
-    Checkpoint checkpoint;
-    try {
-      checkpoint = Checkpoint.parse(SignedNote.parse(signedCheckpoint).text());
-    } catch (NoteException e) {
-      throw new IllegalArgumentException("checkpoint: " + e.getMessage(), e);
-    }
+    Checkpoint checkpoint = checkpoint(signedCheckpoint);
     if (!checkpoint.origin().equals(origin)) {
       throw new IllegalArgumentException(
           "checkpoint origin " + checkpoint.origin() + " is not " + origin);
@@ -96,6 +97,20 @@ public final class ReceiptIssuer {
         inclusionProof,
         signedCheckpoint,
         tlogProof);
+  }
+
+  private Checkpoint checkpoint(String signedCheckpoint) {
+    Parsed p = last;
+    if (p != null && p.note().equals(signedCheckpoint)) {
+      return p.checkpoint();
+    }
+    try {
+      Checkpoint c = Checkpoint.parse(SignedNote.parse(signedCheckpoint).text());
+      last = new Parsed(signedCheckpoint, c);
+      return c;
+    } catch (NoteException e) {
+      throw new IllegalArgumentException("checkpoint: " + e.getMessage(), e);
+    }
   }
 
   private static ObjectNode canonicalObject(byte[] entry) {

@@ -82,21 +82,23 @@ final class RawConnection implements AutoCloseable {
     return new Answer(code, body);
   }
 
+  private final byte[] lineBuffer = new byte[MAX_HEADER_LINE];
+
   private String line() throws IOException {
-    StringBuilder sb = new StringBuilder(64);
+    int n = 0;
     while (true) {
       int b = in.read();
       if (b < 0) {
         throw new EOFException("the server closed the connection");
       }
       if (b == '\n') {
-        int n = sb.length();
-        return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();
+        int end = n > 0 && lineBuffer[n - 1] == '\r' ? n - 1 : n;
+        return new String(lineBuffer, 0, end, StandardCharsets.ISO_8859_1);
       }
-      if (sb.length() > MAX_HEADER_LINE) {
+      if (n == lineBuffer.length) {
         throw new IOException("header line too long");
       }
-      sb.append((char) b);
+      lineBuffer[n++] = (byte) b;
     }
   }
 

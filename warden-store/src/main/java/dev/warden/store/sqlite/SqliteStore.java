@@ -2,6 +2,7 @@ package dev.warden.store.sqlite;
 
 import dev.warden.store.AgentStore;
 import dev.warden.store.ApprovalStore;
+import dev.warden.store.CachedAgentStore;
 import dev.warden.store.ExecutionStore;
 import dev.warden.store.LogStore;
 import dev.warden.store.PolicyStore;
@@ -38,7 +39,7 @@ public final class SqliteStore implements Store {
   private final DatabaseFile file;
   private final Database db;
   private final Clock clock;
-  private final SqliteAgentStore agents;
+  private final AgentStore agents;
   private final SqliteTokenStore tokens;
   private final SqliteLogStore log;
   private final SqlitePolicyStore policies;
@@ -47,12 +48,16 @@ public final class SqliteStore implements Store {
   private final SqliteExecutionStore executions;
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** Agents kept in memory for authentication (each a few hundred bytes). */
+  private static final int MAX_CACHED_AGENTS = 100_000;
+
   private SqliteStore(ProcessLock lock, DatabaseFile file, Database db, Clock clock) {
     this.lock = lock;
     this.file = file;
     this.db = db;
     this.clock = clock;
-    this.agents = new SqliteAgentStore(db);
+    // This process holds the database's lock: every change to agents goes through this cache.
+    this.agents = new CachedAgentStore(new SqliteAgentStore(db), MAX_CACHED_AGENTS);
     this.tokens = new SqliteTokenStore(db);
     this.log = new SqliteLogStore(db, clock);
     this.policies = new SqlitePolicyStore(db);

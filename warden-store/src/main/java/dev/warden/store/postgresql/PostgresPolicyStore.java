@@ -1,0 +1,68 @@
+package dev.warden.store.postgresql;
+
+import dev.warden.store.PolicyStore;
+import dev.warden.store.StoreException;
+import dev.warden.store.StoreException.Kind;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Policy texts in {@code policies}, by hash. */
+final class PostgresPolicyStore implements PolicyStore {
+  private final Database db;
+
+  PostgresPolicyStore(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public void save(String hash, String text, Instant firstActivated) throws StoreException {
+    Objects.requireNonNull(hash, "hash");
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(firstActivated, "firstActivated");
+    db.write(
+        "saving policy " + hash,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "INSERT INTO policies (hash, text, first_activated) VALUES (?, ?, ?)"
+                      + " ON CONFLICT (hash) DO NOTHING")) {
+            p.setString(1, hash);
+            p.setString(2, text);
+            p.setLong(3, firstActivated.toEpochMilli());
+            if (p.executeUpdate() == 1) {
+              return null;
+            }
+          }
+          try (PreparedStatement p =
+              c.prepareStatement("SELECT text FROM policies WHERE hash = ?")) {
+            p.setString(1, hash);
+            try (ResultSet r = p.executeQuery()) {
+              if (r.next() && !r.getString(1).equals(text)) {
+                throw new StoreException(
+                    Kind.CONFLICT, "policy " + hash + " is already kept with another text");
+              }
+            }
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<String> text(String hash) throws StoreException {
+    Objects.requireNonNull(hash, "hash");
+    return db.read(
+        "reading policy " + hash,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement("SELECT text FROM policies WHERE hash = ?")) {
+            p.setString(1, hash);
+            try (ResultSet r = p.executeQuery()) {
+              return r.next() ? Optional.of(r.getString(1)) : Optional.<String>empty();
+            }
+          }
+        });
+  }
+}

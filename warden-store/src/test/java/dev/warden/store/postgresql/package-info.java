@@ -1,0 +1,4 @@
+@NullMarked
+package dev.warden.store.postgresql;
+
+import org.jspecify.annotations.NullMarked;

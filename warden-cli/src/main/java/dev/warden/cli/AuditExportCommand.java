@@ -3,8 +3,8 @@ package dev.warden.cli;
 import dev.warden.audit.AuditSource;
 import dev.warden.audit.LogExport;
 import dev.warden.server.DataDir;
+import dev.warden.store.Store;
 import dev.warden.store.StoreException;
-import dev.warden.store.sqlite.SqliteStore;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -61,7 +61,7 @@ final class AuditExportCommand implements Callable<Integer> {
         throw new AuditSupport.Stop(2, out + " exists; refusing to overwrite it");
       }
       LogExport.Written written;
-      try (SqliteStore store = AuditSupport.openToRead(d, "export")) {
+      try (Store store = AuditSupport.openToRead(d, "export")) {
         AuditSource source = AuditSource.of(store.log());
         LogExport.Header header = new LogExport.Header(origin, vkey, source.expectedSize());
         written = write(source, header, err);

@@ -5,7 +5,9 @@ import dev.warden.note.NoteSigner;
 import dev.warden.note.NoteVerifierKey;
 import dev.warden.server.DataDir;
 import dev.warden.server.ServerConfig;
+import dev.warden.store.Store;
 import dev.warden.store.StoreException;
+import dev.warden.store.postgresql.PostgresStore;
 import dev.warden.store.sqlite.SqliteStore;
 import java.io.Console;
 import java.io.IOException;
@@ -32,9 +34,19 @@ final class AuditSupport {
     }
   }
 
+  /** {@code d} with the state in {@code --store}'s database, if given. */
+  static DataDir withStore(DataDir d, StoreOption store) throws Stop {
+    try {
+      return store.apply(d);
+    } catch (IllegalArgumentException e) {
+      throw new Stop(2, "--store: " + e.getMessage());
+    }
+  }
+
   /** The data directory, which must have been made by {@code warden init}. */
   static DataDir existing(DataDir d) throws Stop {
-    if (!Files.isRegularFile(d.config()) || !Files.isRegularFile(d.database())) {
+    if (!Files.isRegularFile(d.config())
+        || (d.store() == null && !Files.isRegularFile(d.database()))) {
       throw new Stop(
           2,
           d.root()
@@ -110,7 +122,16 @@ final class AuditSupport {
    * damage). It takes the store's exclusive lock, so it fails while a server runs on the directory;
    * a database that is not Warden's at this schema version is exit 1.
    */
-  static SqliteStore openToRead(DataDir d, String command) throws Stop {
+  static Store openToRead(DataDir d, String command) throws Stop {
+    if (d.store() != null) {
+      try {
+        return PostgresStore.openForAudit(d.store());
+      } catch (StoreException e) {
+        throw new Stop(
+            e.kind() == StoreException.Kind.CORRUPT ? 1 : 2,
+            "cannot read the log in " + d.storeName() + ": " + e.getMessage());
+      }
+    }
     return open(d, command, true);
   }
 

@@ -10,8 +10,8 @@ import dev.warden.note.NoteException;
 import dev.warden.note.NoteVerifierKey;
 import dev.warden.note.SignedNote;
 import dev.warden.server.DataDir;
+import dev.warden.store.Store;
 import dev.warden.store.StoreException;
-import dev.warden.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -62,6 +62,8 @@ final class AuditVerifyCommand implements Callable<Integer> {
 
   @Mixin DataDirOption data;
 
+  @Mixin StoreOption store;
+
   @Option(
       names = "--trusted-checkpoint",
       paramLabel = "FILE",
@@ -91,7 +93,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     List<NoteVerifierKey> keys = new ArrayList<>();
     try {
-      DataDir d = AuditSupport.existing(data.dataDir());
+      DataDir d = AuditSupport.existing(AuditSupport.withStore(data.dataDir(), store));
       keys.addAll(logKeys.isEmpty() ? List.of(AuditSupport.ownKey(d)) : AuditSupport.keys(logKeys));
       LogAuditor auditor = LogAuditor.trusting(keys);
       if (trustedCheckpoint != null) {
@@ -106,8 +108,8 @@ final class AuditVerifyCommand implements Callable<Integer> {
       }
       AuditSupport.ProgressBar bar = AuditSupport.progress(err, "verifying");
       AuditResult result;
-      try (SqliteStore store = AuditSupport.openToRead(d, "verify")) {
-        result = auditor.withProgress(bar).audit(AuditSource.of(store.log()));
+      try (Store opened = AuditSupport.openToRead(d, "verify")) {
+        result = auditor.withProgress(bar).audit(AuditSource.of(opened.log()));
       } finally {
         bar.finish();
       }

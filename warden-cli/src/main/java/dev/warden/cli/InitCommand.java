@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
 final class InitCommand implements Callable<Integer> {
   @Mixin DataDirOption data;
 
+  @Mixin StoreOption store;
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -31,13 +33,23 @@ final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DataDir d = DataDir.init(data.dataDir().root(), listen, new SecureRandom(), Clock.systemUTC());
+    DataDir d;
+    try {
+      d = DataDir.init(store.apply(data.dataDir()), listen, new SecureRandom(), Clock.systemUTC());
+    } catch (IllegalArgumentException e) {
+      System.err.println("warden: --store: " + e.getMessage());
+      return 2;
+    }
     System.out.println("Initialized Warden in " + d.root());
     System.out.println("  configuration  " + d.config());
     System.out.println("  policy         " + d.policy());
     System.out.println("  keys           " + d.keys() + "/ (0600)");
+    if (d.store() != null) {
+      System.out.println("  state          " + d.storeName());
+    }
     System.out.println("  admin token    " + d.adminToken() + " (0600; keep it secret)");
-    System.out.println("Next: warden serve --data-dir " + d.root());
+    System.out.println(
+        "Next: warden serve --data-dir " + d.root() + (d.store() == null ? "" : " --store URL"));
     return 0;
   }
 }

@@ -26,6 +26,8 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
   @Mixin DataDirOption data;
 
+  @Mixin StoreOption store;
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -52,7 +54,13 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DataDir d = data.dataDir();
+    DataDir d;
+    try {
+      d = store.apply(data.dataDir());
+    } catch (IllegalArgumentException e) {
+      System.err.println("warden: --store: " + e.getMessage());
+      return 2;
+    }
     if (!Files.isRegularFile(d.config())) {
       System.err.println(
           "warden: "
@@ -83,7 +91,13 @@ final class ServeCommand implements Callable<Integer> {
                   server.close();
                   stopped.countDown();
                 }));
-    System.out.println("Warden is listening on " + server.url() + "  (data: " + d.root() + ")");
+    System.out.println(
+        "Warden is listening on "
+            + server.url()
+            + "  (data: "
+            + d.root()
+            + (d.store() == null ? "" : ", state: " + d.storeName())
+            + ")");
     stopped.await();
     return 0;
   }

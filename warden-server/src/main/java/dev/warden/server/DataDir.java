@@ -4,7 +4,9 @@ import dev.warden.crypto.Ed25519KeyPair;
 import dev.warden.crypto.HmacKey;
 import dev.warden.crypto.KeyFiles;
 import dev.warden.server.operator.OperatorTokens;
+import dev.warden.store.Store;
 import dev.warden.store.StoreException;
+import dev.warden.store.postgresql.PostgresStore;
 import dev.warden.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The layout of a Warden data directory, and {@code warden init}, which creates one:
@@ -28,8 +31,38 @@ import java.util.Set;
  * keys/receipt.key         Ed25519, PKCS#8 PEM, 0600 (signs receipts)
  * keys/params-hmac.key     32 random bytes, base64, 0600 (keys the HMAC of logged params)
  * </pre>
+ *
+ * @param store a PostgreSQL database ({@code postgresql://…}) that holds the state instead of
+ *     {@code warden.db}, shared by every replica whose data directory is a copy of this one; null
+ *     for {@code warden.db}
  */
-public record DataDir(Path root) {
+public record DataDir(Path root, @Nullable String store) {
+
+  public DataDir(Path root) {
+    this(root, null);
+  }
+
+  public DataDir {
+    if (store != null && !PostgresStore.isUrl(store)) {
+      throw new IllegalArgumentException(
+          "a store is a PostgreSQL URL, postgresql://host[:port]/database[?user=…]");
+    }
+  }
+
+  /** This directory with its state in the PostgreSQL database {@code url} (null: warden.db). */
+  public DataDir withStore(@Nullable String url) {
+    return new DataDir(root, url);
+  }
+
+  /** Opens (creating or migrating it if needed) the store: PostgreSQL if given, else warden.db. */
+  public Store openStore(Clock clock) throws StoreException {
+    return store == null ? SqliteStore.open(database(), clock) : PostgresStore.open(store, clock);
+  }
+
+  /** Where the state is, for messages: warden.db's path, or the database URL without a password. */
+  public String storeName() {
+    return store == null ? database().toString() : PostgresStore.redact(store);
+  }
 
   public Path config() {
     return root.resolve("warden.yaml");
@@ -108,6 +141,20 @@ public record DataDir(Path root) {
    */
   public static DataDir init(Path root, String listen, SecureRandom random, Clock clock)
       throws IOException, StoreException {
+    return init(new DataDir(root), listen, random, clock);
+  }
+
+  /**
+   * Creates a new data directory whose state is in {@code dir.store()} (if not null): an empty
+   * PostgreSQL database, which gets the first admin token. Replicas share it by copying the data
+   * directory this makes, never by running init again (each init makes new keys).
+   *
+   * @throws IOException if the directory is not empty, or the database already holds a Warden log
+   *     or tokens
+   */
+  public static DataDir init(DataDir dir, String listen, SecureRandom random, Clock clock)
+      throws IOException, StoreException {
+    Path root = dir.root();
     if (Files.exists(root)) {
       try (var s = Files.list(root)) {
         if (s.findAny().isPresent()) {
@@ -119,7 +166,17 @@ public record DataDir(Path root) {
       Files.createDirectories(
           root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
-    DataDir d = new DataDir(root);
+    DataDir d = dir;
+    if (d.store() != null) {
+      try (Store store = d.openStore(clock)) {
+        if (store.log().head().size() > 0 || !store.tokens().list().isEmpty()) {
+          throw new IOException(
+              d.storeName()
+                  + " already holds a Warden log or tokens; to add a replica, copy the data"
+                  + " directory of the Warden that initialized it instead of running init");
+        }
+      }
+    }
     Files.createDirectory(
         d.keys(),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -131,7 +188,7 @@ public record DataDir(Path root) {
             .getBytes(StandardCharsets.US_ASCII));
     Files.writeString(d.config(), Defaults.configYaml(listen));
     Files.writeString(d.policy(), Defaults.POLICY_YAML);
-    try (SqliteStore store = SqliteStore.open(d.database(), clock)) {
+    try (Store store = d.openStore(clock)) {
       OperatorTokens.Issued admin =
           OperatorTokens.issue(
               "admin", Set.of("admin", "approver", "auditor", "metrics"), null, random, clock);

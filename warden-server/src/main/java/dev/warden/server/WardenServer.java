@@ -45,7 +45,6 @@ import dev.warden.server.operator.CredentialEvents;
 import dev.warden.server.operator.OperatorTokens;
 import dev.warden.store.Store;
 import dev.warden.store.StoreException;
-import dev.warden.store.sqlite.SqliteStore;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -134,7 +133,7 @@ public final class WardenServer implements AutoCloseable {
     }
     Store store;
     try {
-      store = SqliteStore.open(dir.database(), clock);
+      store = dir.openStore(clock);
     } catch (StoreException e) {
       throw new StartupException("cannot open the database: " + e.getMessage(), e);
     }

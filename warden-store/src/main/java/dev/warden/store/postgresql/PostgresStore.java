@@ -122,6 +122,11 @@ public final class PostgresStore implements Store {
         || store.startsWith("jdbc:postgresql://");
   }
 
+  /** {@code url} with any password replaced by {@code ***}, for messages and logs. */
+  public static String redact(String url) {
+    return ConnectionUrl.redact(url);
+  }
+
   @Override
   public AgentStore agents() {
     return agents;

@@ -61,6 +61,12 @@ final class TestWarden implements AutoCloseable {
         d, WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), RANDOM, events));
   }
 
+  /** A Warden on an existing data directory (a replica's copy, a PostgreSQL store). */
+  static TestWarden start(DataDir d) throws Exception {
+    return new TestWarden(
+        d, WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), RANDOM));
+  }
+
   /** Stops the server and starts a new one on the same data directory. */
   void restart() throws Exception {
     server.close();

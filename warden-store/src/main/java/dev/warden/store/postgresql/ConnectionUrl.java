@@ -14,6 +14,7 @@ import java.util.Properties;
  * sslmode}, {@code currentSchema}, ...). The password never appears in {@link #toString()}.
  *
  * @param jdbcUrl {@code jdbc:postgresql://host:port/database?...}, without user information
+ * @param redacted {@code jdbcUrl} with any {@code password} parameter replaced by {@code ***}
  * @param credentials the user and password given before the host, if any
  */
 record ConnectionUrl(String jdbcUrl, String redacted, Properties credentials) {

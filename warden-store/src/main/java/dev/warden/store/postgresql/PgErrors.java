@@ -86,6 +86,9 @@ final class PgErrors {
       case "53100" -> "disk_full";
       case "53300" -> "too_many_connections";
       case "42P01" -> "undefined_table";
+      case "42501" -> "insufficient_privilege: the user may not do this in the database or schema";
+      case "28P01", "28000" -> "invalid_authorization: wrong user or password";
+      case "3D000" -> "invalid_catalog_name: no such database";
       case "3F000" -> "invalid_schema_name";
       case "XX001" -> "data_corrupted";
       case "XX002" -> "index_corrupted";

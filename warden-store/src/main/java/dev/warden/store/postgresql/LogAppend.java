@@ -26,12 +26,12 @@ import java.util.Set;
  * UPDATE}), so their batches queue for it and each is sealed against the head the previous one left
  * — one log, one sequence, and checkpoints that only grow.
  *
- * <p>Round trips per batch, fixed whatever its size (each list is one statement over arrays, via
- * {@code unnest}; a statement whose list is empty is skipped): 1 lock and read the head; 2 nonces;
- * 3 idempotency records; 4 decision references; 5 entries; 6 tree nodes; 7 checkpoint; 8 the new
- * head; 9 commit (the driver sends BEGIN with the first statement). Approval and execution changes
- * add one JDBC batch (one round trip, pipelined) per run of changes of one kind, usually none or
- * one. The sealer runs between 1 and 2, with the lock held.
+ * <p>Round trips per batch: 4, whatever its size (every list travels as arrays, expanded by {@code
+ * unnest} in writable CTEs): 1 lock and read the head (the driver sends BEGIN with it); 2 nonces,
+ * idempotency records and decision references, with their counts (skipped when the batch has none);
+ * 3 entries, tree nodes, checkpoint and the new head; 4 commit. Approval and execution changes add
+ * one pipelined JDBC batch per run of changes of one kind — usually none or one. The sealer runs
+ * between 1 and 2, with the lock held.
  */
 final class LogAppend {
   private LogAppend() {}
@@ -46,15 +46,10 @@ final class LogAppend {
     LogHead head = lockHead(c);
     SealedBatch batch = sealer.seal(head);
     check(head, batch);
-    insertNonces(c, batch.nonces(), now);
-    insertIdempotency(c, batch.idempotency(), now);
-    insertDecisions(c, batch.decisions());
+    insertState(c, batch, now);
     PostgresApprovalStore.write(c, batch.approvals());
     PostgresExecutionStore.write(c, batch.executions());
-    insertEntries(c, batch.entries(), db);
-    insertNodes(c, batch.nodes(), db);
-    insertCheckpoint(c, batch.checkpoint(), db);
-    writeHead(c, head.size(), batch.newHead(), db);
+    insertLog(c, head.size(), batch, db);
     return batch;
   }
 
@@ -102,127 +97,119 @@ final class LogAppend {
   }
 
   /**
-   * A nonce is taken if it is new, or if its previous use expired before {@code now}; otherwise the
-   * row count falls short and the whole batch is refused. Two uses inside one batch are refused
-   * before the statement (PostgreSQL would refuse an upsert touching one row twice).
+   * Nonces, idempotency records and decision references in one statement (three writable CTEs over
+   * arrays). A nonce or idempotency key is taken if it is new, or if its previous use expired
+   * before {@code now}; otherwise its upsert returns no row, the count falls short and the whole
+   * batch is refused. Two uses inside one batch are refused before the statement (an upsert may not
+   * touch a row twice). A decision id already indexed keeps its first entry.
    */
-  private static void insertNonces(Connection c, List<NonceRecord> nonces, long now)
+  private static void insertState(Connection c, SealedBatch batch, long now)
       throws SQLException, StoreException {
-    if (nonces.isEmpty()) {
+    List<NonceRecord> nonces = batch.nonces();
+    List<IdempotencyRecord> idem = batch.idempotency();
+    List<DecisionRef> decisions = batch.decisions();
+    if (nonces.isEmpty() && idem.isEmpty() && decisions.isEmpty()) {
       return;
     }
     Set<List<String>> seen = new HashSet<>();
-    String[] agents = new String[nonces.size()];
-    String[] values = new String[nonces.size()];
-    Long[] expiries = new Long[nonces.size()];
+    String[] nonceAgents = new String[nonces.size()];
+    String[] nonceValues = new String[nonces.size()];
+    Long[] nonceExpiries = new Long[nonces.size()];
     for (int i = 0; i < nonces.size(); i++) {
       NonceRecord n = nonces.get(i);
       if (!seen.add(List.of(n.agentId(), n.nonce()))) {
         throw StoreException.conflict(
             Conflict.NONCE, "a nonce of agent " + n.agentId() + " is used twice in this batch");
       }
-      agents[i] = n.agentId();
-      values[i] = n.nonce();
-      expiries[i] = n.expiresAt().toEpochMilli();
+      nonceAgents[i] = n.agentId();
+      nonceValues[i] = n.nonce();
+      nonceExpiries[i] = n.expiresAt().toEpochMilli();
     }
-    try (PreparedStatement p =
-        c.prepareStatement(
-            "INSERT INTO nonces (agent_id, nonce, expires_at)"
-                + " SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[])"
-                + " ON CONFLICT (agent_id, nonce) DO UPDATE SET expires_at = excluded.expires_at"
-                + " WHERE nonces.expires_at < ?")) {
-      p.setArray(1, c.createArrayOf("text", agents));
-      p.setArray(2, c.createArrayOf("text", values));
-      p.setArray(3, c.createArrayOf("bigint", expiries));
-      p.setLong(4, now);
-      if (p.executeUpdate() != nonces.size()) {
-        throw StoreException.conflict(
-            Conflict.NONCE, "a nonce in this batch was already used by the same agent");
-      }
-    }
-  }
-
-  private static void insertIdempotency(Connection c, List<IdempotencyRecord> records, long now)
-      throws SQLException, StoreException {
-    if (records.isEmpty()) {
-      return;
-    }
-    Set<List<String>> seen = new HashSet<>();
-    int n = records.size();
-    String[] agents = new String[n];
-    String[] keys = new String[n];
-    byte[][] digests = new byte[n][];
-    String[] decisions = new String[n];
-    Long[] expiries = new Long[n];
-    for (int i = 0; i < n; i++) {
-      IdempotencyRecord r = records.get(i);
+    seen.clear();
+    int k = idem.size();
+    String[] idemAgents = new String[k];
+    String[] idemKeys = new String[k];
+    byte[][] idemDigests = new byte[k][];
+    String[] idemDecisions = new String[k];
+    Long[] idemExpiries = new Long[k];
+    for (int i = 0; i < k; i++) {
+      IdempotencyRecord r = idem.get(i);
       if (!seen.add(List.of(r.agentId(), r.key()))) {
         throw StoreException.conflict(
             Conflict.IDEMPOTENCY_KEY,
             "an idempotency key of agent " + r.agentId() + " is used twice in this batch");
       }
-      agents[i] = r.agentId();
-      keys[i] = r.key();
-      digests[i] = r.requestDigest();
-      decisions[i] = r.decisionId();
-      expiries[i] = r.expiresAt().toEpochMilli();
+      idemAgents[i] = r.agentId();
+      idemKeys[i] = r.key();
+      idemDigests[i] = r.requestDigest();
+      idemDecisions[i] = r.decisionId();
+      idemExpiries[i] = r.expiresAt().toEpochMilli();
     }
-    try (PreparedStatement p =
-        c.prepareStatement(
-            "INSERT INTO idempotency (agent_id, key, request_digest, decision_id, expires_at)"
-                + " SELECT * FROM unnest(?::text[], ?::text[], ?::bytea[], ?::text[], ?::bigint[])"
-                + " ON CONFLICT (agent_id, key) DO UPDATE SET"
-                + " request_digest = excluded.request_digest,"
-                + " decision_id = excluded.decision_id, expires_at = excluded.expires_at"
-                + " WHERE idempotency.expires_at < ?")) {
-      p.setArray(1, c.createArrayOf("text", agents));
-      p.setArray(2, c.createArrayOf("text", keys));
-      p.setArray(3, c.createArrayOf("bytea", digests));
-      p.setArray(4, c.createArrayOf("text", decisions));
-      p.setArray(5, c.createArrayOf("bigint", expiries));
-      p.setLong(6, now);
-      if (p.executeUpdate() != n) {
-        throw StoreException.conflict(
-            Conflict.IDEMPOTENCY_KEY,
-            "an idempotency key in this batch is already taken by the same agent");
+    int d = decisions.size();
+    String[] decisionIds = new String[d];
+    String[] decisionAgents = new String[d];
+    Long[] decisionIndexes = new Long[d];
+    for (int i = 0; i < d; i++) {
+      decisionIds[i] = decisions.get(i).decisionId();
+      decisionAgents[i] = decisions.get(i).agentId();
+      decisionIndexes[i] = decisions.get(i).index();
+    }
+    try (PreparedStatement p = c.prepareStatement(STATE)) {
+      p.setArray(1, c.createArrayOf("text", nonceAgents));
+      p.setArray(2, c.createArrayOf("text", nonceValues));
+      p.setArray(3, c.createArrayOf("bigint", nonceExpiries));
+      p.setLong(4, now);
+      p.setArray(5, c.createArrayOf("text", idemAgents));
+      p.setArray(6, c.createArrayOf("text", idemKeys));
+      p.setArray(7, c.createArrayOf("bytea", idemDigests));
+      p.setArray(8, c.createArrayOf("text", idemDecisions));
+      p.setArray(9, c.createArrayOf("bigint", idemExpiries));
+      p.setLong(10, now);
+      p.setArray(11, c.createArrayOf("text", decisionIds));
+      p.setArray(12, c.createArrayOf("text", decisionAgents));
+      p.setArray(13, c.createArrayOf("bigint", decisionIndexes));
+      try (ResultSet r = p.executeQuery()) {
+        r.next();
+        if (r.getLong(1) != nonces.size()) {
+          throw StoreException.conflict(
+              Conflict.NONCE, "a nonce in this batch was already used by the same agent");
+        }
+        if (r.getLong(2) != k) {
+          throw StoreException.conflict(
+              Conflict.IDEMPOTENCY_KEY,
+              "an idempotency key in this batch is already taken by the same agent");
+        }
       }
     }
   }
 
-  /** A decision id already indexed keeps its first entry: that is where the decision is. */
-  private static void insertDecisions(Connection c, List<DecisionRef> decisions)
-      throws SQLException {
-    if (decisions.isEmpty()) {
-      return;
-    }
-    int n = decisions.size();
-    String[] ids = new String[n];
-    String[] agents = new String[n];
-    Long[] indexes = new Long[n];
-    for (int i = 0; i < n; i++) {
-      ids[i] = decisions.get(i).decisionId();
-      agents[i] = decisions.get(i).agentId();
-      indexes[i] = decisions.get(i).index();
-    }
-    // DISTINCT ON keeps the first reference of a decision id repeated inside the batch.
-    try (PreparedStatement p =
-        c.prepareStatement(
-            "INSERT INTO decisions (decision_id, agent_id, idx)"
-                + " SELECT DISTINCT ON (d) d, a, i"
-                + " FROM unnest(?::text[], ?::text[], ?::bigint[]) AS t (d, a, i) ORDER BY d, i"
-                + " ON CONFLICT (decision_id) DO NOTHING")) {
-      p.setArray(1, c.createArrayOf("text", ids));
-      p.setArray(2, c.createArrayOf("text", agents));
-      p.setArray(3, c.createArrayOf("bigint", indexes));
-      p.executeUpdate();
-    }
-  }
+  private static final String STATE =
+      "WITH n AS (INSERT INTO nonces (agent_id, nonce, expires_at)"
+          + " SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[])"
+          + " ON CONFLICT (agent_id, nonce) DO UPDATE SET expires_at = excluded.expires_at"
+          + " WHERE nonces.expires_at < ? RETURNING 1),"
+          + " i AS (INSERT INTO idempotency (agent_id, key, request_digest, decision_id, expires_at)"
+          + " SELECT * FROM unnest(?::text[], ?::text[], ?::bytea[], ?::text[], ?::bigint[])"
+          + " ON CONFLICT (agent_id, key) DO UPDATE SET"
+          + " request_digest = excluded.request_digest,"
+          + " decision_id = excluded.decision_id, expires_at = excluded.expires_at"
+          + " WHERE idempotency.expires_at < ? RETURNING 1),"
+          // DISTINCT ON keeps the first reference of a decision id repeated inside the batch.
+          + " d AS (INSERT INTO decisions (decision_id, agent_id, idx)"
+          + " SELECT DISTINCT ON (t.d) t.d, t.a, t.i"
+          + " FROM unnest(?::text[], ?::text[], ?::bigint[]) AS t (d, a, i) ORDER BY t.d, t.i"
+          + " ON CONFLICT (decision_id) DO NOTHING RETURNING 1)"
+          + " SELECT (SELECT count(*) FROM n), (SELECT count(*) FROM i)";
 
-  private static void insertEntries(Connection c, List<StoredEntry> entries, Database db)
+  /**
+   * Entries, tree nodes, the checkpoint and the new head in one statement (writable CTEs). The head
+   * row is locked by this transaction, so the {@code size = oldSize} condition only guards against
+   * a bug; a constraint violation means rows past the head exist — the database was edited or
+   * damaged — and is {@code CORRUPT}, named by its constraint.
+   */
+  private static void insertLog(Connection c, long oldSize, SealedBatch batch, Database db)
       throws SQLException, StoreException {
-    if (entries.isEmpty()) {
-      return;
-    }
+    List<StoredEntry> entries = batch.entries();
     int n = entries.size();
     Long[] indexes = new Long[n];
     byte[][] bytes = new byte[n][];
@@ -230,95 +217,66 @@ final class LogAppend {
       indexes[i] = entries.get(i).index();
       bytes[i] = entries.get(i).entry();
     }
-    try (PreparedStatement p =
-        c.prepareStatement(
-            "INSERT INTO log_entries (idx, entry) SELECT * FROM unnest(?::bigint[], ?::bytea[])")) {
-      p.setArray(1, c.createArrayOf("bigint", indexes));
-      p.setArray(2, c.createArrayOf("bytea", bytes));
-      p.executeUpdate();
-    } catch (SQLException e) {
-      if (PgErrors.isConstraint(e)) {
-        // Not a caller's conflict: entries past the head exist, so the head is behind the log.
-        throw new StoreException(
-            Kind.CORRUPT,
-            "entries at or after index "
-                + entries.getFirst().index()
-                + " already exist in "
-                + db.name()
-                + ", past the stored log head",
-            e);
-      }
-      throw e;
-    }
-  }
-
-  private static void insertNodes(Connection c, List<TreeNode> nodes, Database db)
-      throws SQLException, StoreException {
-    if (nodes.isEmpty()) {
-      return;
-    }
-    int n = nodes.size();
-    Integer[] levels = new Integer[n];
-    Long[] indexes = new Long[n];
-    byte[][] hashes = new byte[n][];
-    for (int i = 0; i < n; i++) {
+    List<TreeNode> nodes = batch.nodes();
+    int m = nodes.size();
+    Integer[] levels = new Integer[m];
+    Long[] nodeIndexes = new Long[m];
+    byte[][] hashes = new byte[m][];
+    for (int i = 0; i < m; i++) {
       levels[i] = nodes.get(i).level();
-      indexes[i] = nodes.get(i).index();
+      nodeIndexes[i] = nodes.get(i).index();
       hashes[i] = nodes.get(i).hash();
     }
-    try (PreparedStatement p =
-        c.prepareStatement(
-            "INSERT INTO tree_nodes (level, idx, hash)"
-                + " SELECT * FROM unnest(?::integer[], ?::bigint[], ?::bytea[])")) {
-      p.setArray(1, c.createArrayOf("integer", levels));
-      p.setArray(2, c.createArrayOf("bigint", indexes));
-      p.setArray(3, c.createArrayOf("bytea", hashes));
-      p.executeUpdate();
+    StoredCheckpoint cp = batch.checkpoint();
+    try (PreparedStatement p = c.prepareStatement(LOG)) {
+      p.setArray(1, c.createArrayOf("bigint", indexes));
+      p.setArray(2, c.createArrayOf("bytea", bytes));
+      p.setArray(3, c.createArrayOf("integer", levels));
+      p.setArray(4, c.createArrayOf("bigint", nodeIndexes));
+      p.setArray(5, c.createArrayOf("bytea", hashes));
+      p.setLong(6, cp == null ? 0 : cp.size());
+      p.setString(7, cp == null ? null : cp.note());
+      p.setLong(8, batch.newHead().size());
+      p.setBytes(9, batch.newHead().state());
+      p.setLong(10, oldSize);
+      try (ResultSet r = p.executeQuery()) {
+        r.next();
+        if (r.getLong(1) != 1) {
+          throw new StoreException(
+              Kind.CORRUPT, "the log head of " + db.name() + " changed while it was locked");
+        }
+      }
     } catch (SQLException e) {
       if (PgErrors.isConstraint(e)) {
-        // A completed node never changes: one that exists already means the head is behind.
+        String constraint = PgErrors.constraintName(e);
+        String what =
+            switch (constraint) {
+              case "tree_nodes_pkey" -> "tree nodes of this batch already exist";
+              case "checkpoints_pkey" ->
+                  "a checkpoint of size " + (cp == null ? "?" : cp.size()) + " already exists";
+              case "log_entries_pkey" ->
+                  "entries at or after index "
+                      + (n == 0 ? oldSize : indexes[0])
+                      + " already exist, past the stored log head";
+              default -> "a row of this batch breaks constraint " + constraint;
+            };
         throw new StoreException(
-            Kind.CORRUPT, "tree nodes of this batch already exist in " + db.name(), e);
+            Kind.CORRUPT, what + " in " + db.name() + " (" + PgErrors.describe(e) + ")", e);
       }
       throw e;
     }
   }
 
-  private static void insertCheckpoint(
-      Connection c, @org.jspecify.annotations.Nullable StoredCheckpoint cp, Database db)
-      throws SQLException, StoreException {
-    if (cp == null) {
-      return;
-    }
-    try (PreparedStatement p =
-        c.prepareStatement("INSERT INTO checkpoints (size, note) VALUES (?, ?)")) {
-      p.setLong(1, cp.size());
-      p.setString(2, cp.note());
-      p.executeUpdate();
-    } catch (SQLException e) {
-      if (PgErrors.isConstraint(e)) {
-        throw new StoreException(
-            Kind.CORRUPT,
-            "a checkpoint of size " + cp.size() + " already exists in " + db.name(),
-            e);
-      }
-      throw e;
-    }
-  }
-
-  private static void writeHead(Connection c, long oldSize, LogHead head, Database db)
-      throws SQLException, StoreException {
-    try (PreparedStatement p =
-        c.prepareStatement("UPDATE log_head SET size = ?, state = ? WHERE id = 0 AND size = ?")) {
-      p.setLong(1, head.size());
-      p.setBytes(2, head.state());
-      p.setLong(3, oldSize);
-      if (p.executeUpdate() != 1) {
-        throw new StoreException(
-            Kind.CORRUPT, "the log head of " + db.name() + " changed while it was locked");
-      }
-    }
-  }
+  private static final String LOG =
+      "WITH e AS (INSERT INTO log_entries (idx, entry)"
+          + " SELECT * FROM unnest(?::bigint[], ?::bytea[])),"
+          + " t AS (INSERT INTO tree_nodes (level, idx, hash)"
+          + " SELECT * FROM unnest(?::integer[], ?::bigint[], ?::bytea[])),"
+          + " c AS (INSERT INTO checkpoints (size, note)"
+          + " SELECT v.size, v.note FROM (VALUES (?::bigint, ?::text)) AS v (size, note)"
+          + " WHERE v.note IS NOT NULL),"
+          + " h AS (UPDATE log_head SET size = ?, state = ? WHERE id = 0 AND size = ? RETURNING 1)"
+          + " SELECT count(*) FROM h";
 
   /**
    * Checks, cheaply, that the head and the entries agree: the last entry is {@code size - 1}. Both

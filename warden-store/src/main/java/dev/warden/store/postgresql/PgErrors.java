@@ -40,6 +40,15 @@ final class PgErrors {
     return sqlState(e).equals("23503");
   }
 
+  /** The name of the constraint {@code e} violated, or "" if the server did not say. */
+  static String constraintName(SQLException e) {
+    if (e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null) {
+      String c = p.getServerErrorMessage().getConstraint();
+      return c == null ? "" : c;
+    }
+    return "";
+  }
+
   /** {@code SQLSTATE 23505 (unique_violation, constraint nonces_pkey)}, without any values. */
   static String describe(SQLException e) {
     if (e instanceof SQLTransientConnectionException) {

@@ -1,9 +1,12 @@
 package dev.warden.cli;
 
 import dev.warden.audit.LogAuditor;
+import dev.warden.crypto.KeyProtection;
+import dev.warden.note.LogKeys;
 import dev.warden.note.NoteSigner;
 import dev.warden.note.NoteVerifierKey;
 import dev.warden.server.DataDir;
+import dev.warden.server.Keyring;
 import dev.warden.server.ServerConfig;
 import dev.warden.store.Store;
 import dev.warden.store.StoreException;
@@ -17,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 
 /** What the {@code audit} subcommands share: data directories, keys, the store, progress. */
@@ -65,23 +67,45 @@ final class AuditSupport {
     }
   }
 
-  /** The verifier key of the data directory's own checkpoint key. */
+  /** The verifier key of the data directory's active checkpoint key. */
   static NoteVerifierKey ownKey(DataDir d) throws Stop {
+    return ownKeys(d).keys().get(0);
+  }
+
+  /**
+   * Every checkpoint key of the data directory, active first, from its public keyring (no
+   * passphrase needed). A directory from before the keyring existed: its plaintext checkpoint key.
+   */
+  static LogKeys ownKeys(DataDir d) throws Stop {
     String origin = origin(d);
     try {
-      return new NoteSigner(origin, d.loadCheckpointKey()).verifierKey();
+      if (Files.exists(d.keyring())) {
+        return Keyring.load(d.keyring()).logKeys(origin);
+      }
+      return LogKeys.of(
+          List.of(
+              new NoteSigner(origin, d.loadKeys(KeyProtection.insecurePlaintext()).checkpoint())
+                  .verifierKey()));
     } catch (IOException e) {
-      throw new Stop(2, "cannot read the checkpoint key: " + e.getMessage());
+      throw new Stop(2, "cannot read the checkpoint keys: " + e.getMessage());
     }
   }
 
   /** Each {@code --log-key} value: a vkey, or a file of vkeys one per line. */
   static List<NoteVerifierKey> keys(List<String> values) throws Stop {
-    List<NoteVerifierKey> keys = new ArrayList<>();
+    return keySet(values).keys();
+  }
+
+  /**
+   * Each {@code --log-key} value: a vkey, or a file in the key set format of {@code
+   * /.well-known/warden/log-key} (one vkey per line, compromised keys marked).
+   */
+  static LogKeys keySet(List<String> values) throws Stop {
+    LogKeys set = null;
     for (String value : values) {
+      LogKeys one;
       try {
-        keys.add(NoteVerifierKey.parse(value));
-        continue;
+        one = LogKeys.of(List.of(NoteVerifierKey.parse(value)));
       } catch (IllegalArgumentException notAVkey) {
         Path path;
         try {
@@ -92,29 +116,20 @@ final class AuditSupport {
         if (!Files.isRegularFile(path)) {
           throw new Stop(2, "--log-key is neither a vkey nor a file: " + notAVkey.getMessage());
         }
-        keys.addAll(keyFile(path));
-      }
-    }
-    return keys;
-  }
-
-  private static List<NoteVerifierKey> keyFile(Path path) throws Stop {
-    List<NoteVerifierKey> keys = new ArrayList<>();
-    try {
-      for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
-        if (!line.isBlank()) {
-          keys.add(NoteVerifierKey.parse(line.strip()));
+        try {
+          one = LogKeys.parse(Files.readString(path, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+          throw new Stop(2, "cannot read --log-key " + path + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+          throw new Stop(2, "--log-key " + path + ": " + e.getMessage());
         }
       }
-    } catch (IOException e) {
-      throw new Stop(2, "cannot read --log-key " + path + ": " + e.getMessage());
-    } catch (IllegalArgumentException e) {
-      throw new Stop(2, "--log-key " + path + ": " + e.getMessage());
+      set = set == null ? one : set.plus(one);
     }
-    if (keys.isEmpty()) {
-      throw new Stop(2, "--log-key " + path + " holds no vkey");
+    if (set == null) {
+      throw new Stop(2, "no --log-key given");
     }
-    return keys;
+    return set;
   }
 
   /**

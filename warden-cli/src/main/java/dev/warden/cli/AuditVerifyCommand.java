@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.audit.AuditResult;
 import dev.warden.audit.AuditSource;
 import dev.warden.audit.LogAuditor;
+import dev.warden.note.LogKeys;
 import dev.warden.note.NoteException;
 import dev.warden.note.NoteVerifierKey;
 import dev.warden.note.SignedNote;
@@ -77,7 +78,9 @@ final class AuditVerifyCommand implements Callable<Integer> {
       paramLabel = "VKEY|FILE",
       description =
           "A trusted verifier key (C2SP vkey), or a file of them, one per line. Repeat for"
-              + " several (after a rotation). Default: the data directory's checkpoint key.")
+              + " several. A file may be what GET /.well-known/warden/log-key serves: every key, one"
+              + " per line, compromised ones marked. Default: the data directory's checkpoint"
+              + " keys (keys/keyring.json).")
   List<String> logKeys = new ArrayList<>();
 
   @Option(
@@ -94,8 +97,10 @@ final class AuditVerifyCommand implements Callable<Integer> {
     List<NoteVerifierKey> keys = new ArrayList<>();
     try {
       DataDir d = AuditSupport.existing(AuditSupport.withStore(data.dataDir(), store));
-      keys.addAll(logKeys.isEmpty() ? List.of(AuditSupport.ownKey(d)) : AuditSupport.keys(logKeys));
-      LogAuditor auditor = LogAuditor.trusting(keys);
+      LogKeys keySet = logKeys.isEmpty() ? AuditSupport.ownKeys(d) : AuditSupport.keySet(logKeys);
+      keys.addAll(keySet.keys());
+      LogAuditor auditor =
+          LogAuditor.trusting(keySet).withWarnings(m -> err.println("warning: " + m));
       if (trustedCheckpoint != null) {
         auditor = trusting(auditor, trustedCheckpoint);
       }
@@ -103,7 +108,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
         out.println(
             "Keys: "
                 + String.join(", ", keys.stream().map(NoteVerifierKey::format).toList())
-                + (logKeys.isEmpty() ? " (the data directory's checkpoint key)" : ""));
+                + (logKeys.isEmpty() ? " (the data directory's checkpoint keys)" : ""));
         out.flush();
       }
       AuditSupport.ProgressBar bar = AuditSupport.progress(err, "verifying");

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.client.AgentCredentials;
 import dev.warden.client.WardenClient;
-import dev.warden.note.NoteVerifierKey;
+import dev.warden.crypto.KeyPassphrase;
+import dev.warden.crypto.KeyProtection;
+import dev.warden.note.LogKeys;
 import dev.warden.receipt.Jwks;
 import dev.warden.receipt.ReceiptVerifier;
 import dev.warden.receipt.VerifiedReceipt;
@@ -26,7 +28,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -58,9 +59,16 @@ final class DemoCommand implements Callable<Integer> {
     Path dir = tmp.resolve("data");
     SecureRandom random = new SecureRandom();
     Clock clock = Clock.systemUTC();
-    DataDir data = DataDir.init(dir, "127.0.0.1:0", random, clock);
+    // A throwaway data directory: its keys are encrypted like any others, under a random
+    // passphrase the demo holds in memory only (nothing to set up, nothing written down).
+    byte[] secret = new byte[24];
+    random.nextBytes(secret);
+    KeyProtection keys =
+        KeyProtection.passphrase(
+            KeyPassphrase.of(java.util.Base64.getEncoder().encodeToString(secret)));
+    DataDir data = DataDir.init(dir, "127.0.0.1:0", random, clock, keys);
     try {
-      tour(data, clock, random);
+      tour(data, clock, random, keys);
       step(
           "The server stopped. An auditor checks the whole log offline: every entry, the tree, every signed checkpoint:");
       int audit = Main.run("audit", "verify", "--data-dir", dir.toString());
@@ -77,8 +85,10 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void tour(DataDir data, Clock clock, SecureRandom random) throws Exception {
-    try (WardenServer server = WardenServer.start(data, ServerConfig.load(data), clock, random)) {
+  private void tour(DataDir data, Clock clock, SecureRandom random, KeyProtection keys)
+      throws Exception {
+    try (WardenServer server =
+        WardenServer.start(data, ServerConfig.load(data), clock, random, keys)) {
       URI base = URI.create(server.url());
       step("Warden is running on " + base + " with a fresh data directory and this policy:");
       Files.readString(data.policy())
@@ -180,8 +190,7 @@ final class DemoCommand implements Callable<Integer> {
       String jwks = fetch(http, base, "/.well-known/warden/jwks.json");
       out.println("    log key (vkey): " + vkey);
       VerifiedReceipt v =
-          ReceiptVerifier.verify(
-              paid.path("receipt"), List.of(NoteVerifierKey.parse(vkey)), Jwks.parse(jwks));
+          ReceiptVerifier.verify(paid.path("receipt"), LogKeys.parse(vkey), Jwks.parse(jwks));
       out.println(
           "    -> receipt OK: decision "
               + v.entry().path("decision_id").asText()

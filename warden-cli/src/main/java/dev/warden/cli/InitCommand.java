@@ -1,12 +1,16 @@
 package dev.warden.cli;
 
+import dev.warden.crypto.KeyFileException;
+import dev.warden.crypto.KeyProtection;
 import dev.warden.server.DataDir;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "init",
@@ -17,7 +21,11 @@ import picocli.CommandLine.Option;
       "Writes warden.yaml (every setting at its default), policy.yaml (a starter policy),"
           + " keys/ (Ed25519 checkpoint and receipt keys, the parameter HMAC key; mode 0600),"
           + " warden.db, and the first admin token to admin.token (mode 0600, written once)."
-          + " Refuses a directory that is not empty."
+          + " Refuses a directory that is not empty.",
+      "",
+      "The private keys are encrypted (PKCS#8, PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC) with the"
+          + " passphrase in WARDEN_KEY_PASSPHRASE_FILE (a file of mode 0600) or"
+          + " WARDEN_KEY_PASSPHRASE; warden serve needs the same one."
     })
 final class InitCommand implements Callable<Integer> {
   @Mixin DataDirOption data;
@@ -31,11 +39,29 @@ final class InitCommand implements Callable<Integer> {
       description = "Address written to warden.yaml (default: ${DEFAULT-VALUE}).")
   String listen;
 
+  @Option(
+      names = "--insecure-plaintext-keys",
+      description =
+          "Development only: without a passphrase, write the private keys unencrypted. Serving"
+              + " them needs the same switch, warned about and logged at every start.")
+  boolean insecurePlaintextKeys;
+
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    KeyProtection keys;
+    try {
+      keys = KeyProtection.fromEnvironment(Main.env(spec), insecurePlaintextKeys);
+    } catch (KeyFileException e) {
+      System.err.println("warden: " + e.getMessage());
+      return 2;
+    }
     DataDir d;
     try {
-      d = DataDir.init(store.apply(data.dataDir()), listen, new SecureRandom(), Clock.systemUTC());
+      d =
+          DataDir.init(
+              store.apply(data.dataDir()), listen, new SecureRandom(), Clock.systemUTC(), keys);
     } catch (IllegalArgumentException e) {
       System.err.println("warden: --store: " + e.getMessage());
       return 2;
@@ -43,7 +69,12 @@ final class InitCommand implements Callable<Integer> {
     System.out.println("Initialized Warden in " + d.root());
     System.out.println("  configuration  " + d.config());
     System.out.println("  policy         " + d.policy());
-    System.out.println("  keys           " + d.keys() + "/ (0600)");
+    System.out.println(
+        "  keys           "
+            + d.keys()
+            + "/ (0600, "
+            + (keys.writesPlaintext() ? "PLAINTEXT: development only" : "encrypted")
+            + ")");
     if (d.store() != null) {
       System.out.println("  state          " + d.storeName());
     }

@@ -1,5 +1,7 @@
 package dev.warden.cli;
 
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,21 +36,34 @@ import picocli.CommandLine.Command;
       AuditCommand.class,
       PolicyCommand.class,
       ApprovalsCommand.class,
+      KeysCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeOnInvalidInput = 2,
     exitCodeOnExecutionException = 2)
 public final class Main {
-  private Main() {}
+  private final Function<String, @Nullable String> env;
+
+  private Main(Function<String, @Nullable String> env) {
+    this.env = env;
+  }
 
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
-  /** Runs the CLI and returns its exit code (tests call this). */
+  /** Runs the CLI and returns its exit code. */
   public static int run(String... args) {
-    CommandLine cl = new CommandLine(Main.class);
+    return run(System::getenv, args);
+  }
+
+  /**
+   * Runs the CLI with {@code env} as its environment (tests give the key passphrase this way) and
+   * returns its exit code.
+   */
+  public static int run(Function<String, @Nullable String> env, String... args) {
+    CommandLine cl = new CommandLine(new Main(env));
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
           cmd.getErr()
@@ -56,6 +71,11 @@ public final class Main {
           return 2;
         });
     return cl.execute(args);
+  }
+
+  /** The environment of the command {@code spec} runs in. */
+  static Function<String, @Nullable String> env(CommandLine.Model.CommandSpec spec) {
+    return ((Main) spec.root().userObject()).env;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -1,5 +1,7 @@
 package dev.warden.cli;
 
+import dev.warden.crypto.KeyFileException;
+import dev.warden.crypto.KeyProtection;
 import dev.warden.server.DataDir;
 import dev.warden.server.ServerConfig;
 import dev.warden.server.WardenServer;
@@ -10,7 +12,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "serve",
@@ -52,6 +56,15 @@ final class ServeCommand implements Callable<Integer> {
               + " logged, and refused on a non-loopback address.")
   boolean insecureNoOperatorAuth;
 
+  @Option(
+      names = "--insecure-plaintext-keys",
+      description =
+          "Development only: accept unencrypted private key files. Warned about at every start"
+              + " and logged.")
+  boolean insecurePlaintextKeys;
+
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     DataDir d;
@@ -72,13 +85,24 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig cfg =
         ServerConfig.load(d)
             .withFlags(
-                new ServerConfig.Flags(allowPublicBind, behindTlsProxy, insecureNoOperatorAuth));
+                new ServerConfig.Flags(
+                    allowPublicBind,
+                    behindTlsProxy,
+                    insecureNoOperatorAuth,
+                    insecurePlaintextKeys));
     if (listen != null) {
       cfg = cfg.withListen(listen);
     }
+    KeyProtection keys;
+    try {
+      keys = KeyProtection.fromEnvironment(Main.env(spec), insecurePlaintextKeys);
+    } catch (KeyFileException e) {
+      System.err.println("warden: " + e.getMessage());
+      return 2;
+    }
     WardenServer server;
     try {
-      server = WardenServer.start(d, cfg, Clock.systemUTC(), new SecureRandom());
+      server = WardenServer.start(d, cfg, Clock.systemUTC(), new SecureRandom(), keys);
     } catch (WardenServer.StartupException e) {
       System.err.println("warden: " + e.getMessage());
       return 2;

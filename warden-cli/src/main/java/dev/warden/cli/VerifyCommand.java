@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.warden.json.JsonLimits;
 import dev.warden.json.JsonRejected;
 import dev.warden.json.StrictJson;
+import dev.warden.note.LogKeys;
 import dev.warden.note.NoteVerifierKey;
 import dev.warden.receipt.Jwks;
 import dev.warden.receipt.ReceiptException;
@@ -57,8 +58,9 @@ final class VerifyCommand implements Callable<Integer> {
       required = true,
       paramLabel = "VKEY|FILE",
       description =
-          "The log's verifier key (C2SP vkey, as GET /.well-known/warden/log-key serves it), or a"
-              + " file holding one per line. Repeat for several keys (after a rotation).")
+          "The log's verifier key (C2SP vkey), or a file of them as GET"
+              + " /.well-known/warden/log-key serves it: one per line, compromised keys marked."
+              + " Repeat for several.")
   List<String> logKeys = new ArrayList<>();
 
   @Option(
@@ -71,12 +73,12 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    List<NoteVerifierKey> keys = new ArrayList<>();
+    LogKeys keys = null;
     Jwks jwks = null;
     byte[] input;
     try {
       for (String k : logKeys) {
-        keys.addAll(logKey(k));
+        keys = keys == null ? logKey(k) : keys.plus(logKey(k));
       }
       if (jwksFile != null) {
         try {
@@ -99,6 +101,9 @@ final class VerifyCommand implements Callable<Integer> {
     try {
       JsonNode doc = parse(input);
       v = ReceiptVerifier.verify(receiptIn(doc), keys, jwks);
+      for (String w : v.warnings()) {
+        err.println("warning: " + w);
+      }
       checkAnswerAgrees(doc, v);
     } catch (ReceiptException e) {
       out.println("FAIL: " + e.reason() + ": " + e.getMessage());
@@ -181,9 +186,9 @@ final class VerifyCommand implements Callable<Integer> {
     }
   }
 
-  private static List<NoteVerifierKey> logKey(String value) throws IOException {
+  private static LogKeys logKey(String value) throws IOException {
     try {
-      return List.of(NoteVerifierKey.parse(value));
+      return LogKeys.of(List.of(NoteVerifierKey.parse(value)));
     } catch (IllegalArgumentException notAVkey) {
       Path path;
       try {
@@ -195,20 +200,11 @@ final class VerifyCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             "--log-key is neither a vkey nor a file: " + notAVkey.getMessage());
       }
-      List<NoteVerifierKey> keys = new ArrayList<>();
-      for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
-        if (!line.isBlank()) {
-          try {
-            keys.add(NoteVerifierKey.parse(line.strip()));
-          } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--log-key " + path + ": " + e.getMessage());
-          }
-        }
+      try {
+        return LogKeys.parse(Files.readString(path, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--log-key " + path + ": " + e.getMessage());
       }
-      if (keys.isEmpty()) {
-        throw new IllegalArgumentException("--log-key " + path + " holds no vkey");
-      }
-      return keys;
     }
   }
 

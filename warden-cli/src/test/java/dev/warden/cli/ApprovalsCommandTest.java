@@ -23,9 +23,12 @@ final class ApprovalsCommandTest {
   @Test
   void listShowApproveReject_throughTheApi() throws Exception {
     Path dir = tmp.resolve("wd");
-    DataDir d = DataDir.init(dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+    DataDir d =
+        DataDir.init(
+            dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC(), TestKeys.PROTECTION);
     try (WardenServer server =
-        WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom())) {
+        WardenServer.start(
+            d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION)) {
       String dd = dir.toString();
       Path policy =
           Files.writeString(

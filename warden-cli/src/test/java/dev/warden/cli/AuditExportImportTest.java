@@ -44,7 +44,7 @@ class AuditExportImportTest {
 
   private Path freshDir(String name) throws Exception {
     Path dir = tmp.resolve(name);
-    DataDir.init(dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+    DataDir.init(dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC(), TestKeys.PROTECTION);
     return dir;
   }
 
@@ -61,7 +61,8 @@ class AuditExportImportTest {
   }
 
   private static String vkey(Path dir) throws Exception {
-    return new NoteSigner("warden.local/log", new DataDir(dir).loadCheckpointKey())
+    return new NoteSigner(
+            "warden.local/log", new DataDir(dir).loadKeys(TestKeys.PROTECTION).checkpoint())
         .verifierKey()
         .format();
   }
@@ -98,7 +99,9 @@ class AuditExportImportTest {
             audit("import", "--data-dir", restored.toString(), "--in", export().toString()).exit())
         .isZero();
     DataDir d = new DataDir(restored);
-    WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom()).close();
+    WardenServer.start(
+            d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION)
+        .close();
     AuditFixture.Run r = audit("verify", "--data-dir", restored.toString());
     assertThat(r.exit()).as(r.out()).isZero();
     assertThat(r.out()).contains("OK: " + (AuditFixture.size(original) + 1) + " entries");

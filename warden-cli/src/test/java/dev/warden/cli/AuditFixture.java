@@ -69,9 +69,10 @@ final class AuditFixture {
    * at a time) and 6 decisions; returns the checkpoint {@code GET /v1/log/checkpoint} served last.
    */
   static String build(Path root, int agents) throws Exception {
-    DataDir d = DataDir.init(root, "127.0.0.1:0", RANDOM, Clock.systemUTC());
+    DataDir d = DataDir.init(root, "127.0.0.1:0", RANDOM, Clock.systemUTC(), TestKeys.PROTECTION);
     try (WardenServer server =
-        WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), RANDOM)) {
+        WardenServer.start(
+            d, ServerConfig.load(d), Clock.systemUTC(), RANDOM, TestKeys.PROTECTION)) {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String token = d.loadAdminToken();
       ExecutorService pool = Executors.newFixedThreadPool(8);

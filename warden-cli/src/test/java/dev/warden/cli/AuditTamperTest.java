@@ -50,7 +50,7 @@ class AuditTamperTest {
   }
 
   private static NoteSigner realKey(Path dir) throws Exception {
-    return new NoteSigner(ORIGIN, new DataDir(dir).loadCheckpointKey());
+    return new NoteSigner(ORIGIN, new DataDir(dir).loadKeys(TestKeys.PROTECTION).checkpoint());
   }
 
   /** A checkpoint size strictly inside the log, with more checkpoints after it. */
@@ -116,7 +116,7 @@ class AuditTamperTest {
   @Test
   void verify_freshDataDirectory_isCleanWithNoEntries() throws Exception {
     Path dir = tmp.resolve("fresh");
-    DataDir.init(dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+    DataDir.init(dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC(), TestKeys.PROTECTION);
     AuditFixture.Run r = verify(dir);
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).endsWith("OK: 0 entries, 0 checkpoints verified\n");
@@ -125,8 +125,12 @@ class AuditTamperTest {
   @Test
   void verify_oneServerStart_isCleanWithOneEntry() throws Exception {
     Path dir = tmp.resolve("once");
-    DataDir d = DataDir.init(dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
-    WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom()).close();
+    DataDir d =
+        DataDir.init(
+            dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC(), TestKeys.PROTECTION);
+    WardenServer.start(
+            d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION)
+        .close();
     AuditFixture.Run r = verify(dir);
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).endsWith("OK: 1 entries, 1 checkpoints verified\n");
@@ -297,7 +301,8 @@ class AuditTamperTest {
     Path dir = copy();
     DataDir d = new DataDir(dir);
     try (WardenServer s =
-        WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom())) {
+        WardenServer.start(
+            d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION)) {
       AuditFixture.Run r = verify(dir);
       assertThat(r.exit()).isEqualTo(2);
       assertThat(r.err()).contains("in use by a running server").contains("stop the server first");

@@ -43,7 +43,7 @@ class CliTest {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-      int code = Main.run(args);
+      int code = Main.run(TestKeys.ENV, args);
       return new Run(
           code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
@@ -116,9 +116,12 @@ class CliTest {
   @Test
   void agentLifecycle_createSendSuspendList() throws Exception {
     Path dir = tmp.resolve("wd");
-    DataDir d = DataDir.init(dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+    DataDir d =
+        DataDir.init(
+            dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC(), TestKeys.PROTECTION);
     try (WardenServer server =
-        WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom())) {
+        WardenServer.start(
+            d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION)) {
       String dd = dir.toString();
       Run created = run("agent", "create", "bot-1", "--tenant", "acme", "--data-dir", dd);
       assertThat(created.exit()).as(created.err()).isZero();
@@ -187,9 +190,12 @@ class CliTest {
   @Test
   void agentAdd_publicKeyAsPemFileJwkOrBase64() throws Exception {
     Path dir = tmp.resolve("wd");
-    DataDir d = DataDir.init(dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+    DataDir d =
+        DataDir.init(
+            dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC(), TestKeys.PROTECTION);
     try (WardenServer server =
-        WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom())) {
+        WardenServer.start(
+            d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION)) {
       var kp = dev.warden.crypto.Ed25519KeyPair.generate(new SecureRandom());
       Path pem = tmp.resolve("pub.pem");
       Files.writeString(pem, dev.warden.crypto.Ed25519KeyPair.toSpkiPem(kp.publicKey()));
@@ -222,9 +228,12 @@ class CliTest {
   @Test
   void token_createListRevoke_tokenShownOnce() throws Exception {
     Path dir = tmp.resolve("wd");
-    DataDir d = DataDir.init(dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+    DataDir d =
+        DataDir.init(
+            dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC(), TestKeys.PROTECTION);
     try (WardenServer server =
-        WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom())) {
+        WardenServer.start(
+            d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION)) {
       String dd = dir.toString();
       Run created =
           run(
@@ -254,9 +263,12 @@ class CliTest {
   void token_createForAgent_printsTheTokenOnceWithTheMcpHint_andListShowsTheAgent()
       throws Exception {
     Path dir = tmp.resolve("wd");
-    DataDir d = DataDir.init(dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+    DataDir d =
+        DataDir.init(
+            dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC(), TestKeys.PROTECTION);
     try (WardenServer server =
-        WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom())) {
+        WardenServer.start(
+            d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION)) {
       String dd = dir.toString();
       var kp = dev.warden.crypto.Ed25519KeyPair.generate(new SecureRandom());
       String b64 = java.util.Base64.getEncoder().encodeToString(kp.publicKey());

@@ -54,7 +54,9 @@ final class CrashLog {
     try (SqliteStore store = SqliteStore.open(data.database(), clock)) {
       // The auditor a user would run: every leaf, the tree, every signed checkpoint.
       NoteVerifierKey key =
-          new NoteSigner(ServerConfig.load(data).origin(), data.loadCheckpointKey()).verifierKey();
+          new NoteSigner(
+                  ServerConfig.load(data).origin(), data.loadKeys(TestKeys.PROTECTION).checkpoint())
+              .verifierKey();
       AuditResult audit = LogAuditor.trusting(List.of(key)).audit(AuditSource.of(store.log()));
       assertThat(audit)
           .as("%s: audit of the log after the kill: %s", at, audit)

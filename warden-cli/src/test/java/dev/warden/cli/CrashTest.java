@@ -98,7 +98,12 @@ class CrashTest {
     report.publishEntry("seed", Long.toString(seed));
 
     DataDir data =
-        DataDir.init(tmp.resolve("data"), "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+        DataDir.init(
+            tmp.resolve("data"),
+            "127.0.0.1:0",
+            new SecureRandom(),
+            Clock.systemUTC(),
+            TestKeys.PROTECTION);
     byte[] keySeed = new byte[32];
     new SecureRandom().nextBytes(keySeed);
     SigningKey key = SigningKey.ed25519(AGENT, keySeed);
@@ -385,7 +390,10 @@ class CrashTest {
               "--listen",
               "127.0.0.1:" + port);
       Process p =
-          new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+          withPassphrase(new ProcessBuilder(cmd))
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
       children.add(p);
       p.getOutputStream().close();
       HttpClient http = newClient();
@@ -481,5 +489,11 @@ class CrashTest {
     byte[] b = new byte[16];
     NONCES.nextBytes(b);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  /** The child's environment carries the test key passphrase (ours is never changed). */
+  static ProcessBuilder withPassphrase(ProcessBuilder pb) {
+    pb.environment().putAll(TestKeys.ENV_MAP);
+    return pb;
   }
 }

@@ -104,7 +104,12 @@ final class ExecutionCrashTest {
   void kill9_whileUpstreamHoldsTheRequest_restartRecordsOneOutcomeUnknownAndNeverReruns()
       throws Exception {
     DataDir data =
-        DataDir.init(tmp.resolve("data"), "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+        DataDir.init(
+            tmp.resolve("data"),
+            "127.0.0.1:0",
+            new SecureRandom(),
+            Clock.systemUTC(),
+            TestKeys.PROTECTION);
     Files.writeString(
         data.config(),
         Files.readString(data.config())
@@ -304,20 +309,21 @@ final class ExecutionCrashTest {
       int port = ChildJvm.freePort();
       Path err = tmp.resolve("child-" + gen + "-" + attempt + ".err");
       Process p =
-          new ProcessBuilder(
-                  ChildJvm.javaBinary(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "--enable-native-access=ALL-UNNAMED",
-                  "-XX:+UseSerialGC",
-                  "-XX:TieredStopAtLevel=1",
-                  "-Xmx256m",
-                  "dev.warden.cli.Main",
-                  "serve",
-                  "--data-dir",
-                  data.root().toString(),
-                  "--listen",
-                  "127.0.0.1:" + port)
+          CrashTest.withPassphrase(
+                  new ProcessBuilder(
+                      ChildJvm.javaBinary(),
+                      "-cp",
+                      System.getProperty("java.class.path"),
+                      "--enable-native-access=ALL-UNNAMED",
+                      "-XX:+UseSerialGC",
+                      "-XX:TieredStopAtLevel=1",
+                      "-Xmx256m",
+                      "dev.warden.cli.Main",
+                      "serve",
+                      "--data-dir",
+                      data.root().toString(),
+                      "--listen",
+                      "127.0.0.1:" + port))
               .redirectOutput(tmp.resolve("child-" + gen + "-" + attempt + ".out").toFile())
               .redirectError(err.toFile())
               .start();

@@ -36,9 +36,12 @@ final class PolicyServerCommandTest {
   @Test
   void activateThenExplainDecision_reproducesTheLoggedDecisionWithItsOwnPolicy() throws Exception {
     Path dir = tmp.resolve("wd");
-    DataDir d = DataDir.init(dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+    DataDir d =
+        DataDir.init(
+            dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC(), TestKeys.PROTECTION);
     try (WardenServer server =
-        WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom())) {
+        WardenServer.start(
+            d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION)) {
       String dd = dir.toString();
       Path policy = Files.writeString(tmp.resolve("p.yaml"), SMALL_PAYMENTS);
 
@@ -76,9 +79,12 @@ final class PolicyServerCommandTest {
   @Test
   void activate_policyWithErrors_isRefusedHereAndTheServerKeepsItsPolicy() throws Exception {
     Path dir = tmp.resolve("wd");
-    DataDir d = DataDir.init(dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+    DataDir d =
+        DataDir.init(
+            dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC(), TestKeys.PROTECTION);
     try (WardenServer server =
-        WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom())) {
+        WardenServer.start(
+            d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION)) {
       String before = Files.readString(d.policy());
       Path bad =
           Files.writeString(
@@ -97,9 +103,12 @@ final class PolicyServerCommandTest {
   @Test
   void explainDecision_unknownId_exits1NamingIt() throws Exception {
     Path dir = tmp.resolve("wd");
-    DataDir d = DataDir.init(dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+    DataDir d =
+        DataDir.init(
+            dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC(), TestKeys.PROTECTION);
     try (WardenServer server =
-        WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom())) {
+        WardenServer.start(
+            d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION)) {
       CliTest.Run r =
           run(
               "policy",

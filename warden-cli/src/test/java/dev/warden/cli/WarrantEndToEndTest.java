@@ -37,9 +37,12 @@ final class WarrantEndToEndTest {
   @Test
   void allowReceipt_verifiesOnceAsAWarrant_andADenyIsNoWarrant() throws Exception {
     SecureRandom random = new SecureRandom();
-    DataDir d = DataDir.init(tmp.resolve("wd"), "127.0.0.1:0", random, Clock.systemUTC());
+    DataDir d =
+        DataDir.init(
+            tmp.resolve("wd"), "127.0.0.1:0", random, Clock.systemUTC(), TestKeys.PROTECTION);
     try (WardenServer server =
-            WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), random);
+            WardenServer.start(
+                d, ServerConfig.load(d), Clock.systemUTC(), random, TestKeys.PROTECTION);
         UsedWarrants used = UsedWarrants.file(tmp.resolve("used"))) {
       URI base = URI.create(server.url());
       AgentCredentials creds = AgentCredentials.generateEd25519("bot-1", random);

@@ -65,7 +65,12 @@ public sealed interface AuditResult permits AuditResult.Clean, AuditResult.Damag
      * A stored tree node (or the stored head) that disagrees with the tree the entries make, while
      * the entries match the signed checkpoints: proofs served from it would fail.
      */
-    NODE_MISMATCH;
+    NODE_MISMATCH,
+    /**
+     * A checkpoint signed only by keys revoked as compromised, at or after the compromise time (the
+     * {@code ts} of the last entry it covers): it may be forged.
+     */
+    COMPROMISED_KEY;
 
     /** The lower-case name used in {@code --json} output. */
     public String wire() {
@@ -74,7 +79,10 @@ public sealed interface AuditResult permits AuditResult.Clean, AuditResult.Damag
 
     /** True when {@link Damaged#index()} names a checkpoint's tree size rather than an entry. */
     public boolean locatesCheckpoint() {
-      return this == FORKED || this == BAD_SIGNATURE || this == UNKNOWN_KEY;
+      return this == FORKED
+          || this == BAD_SIGNATURE
+          || this == UNKNOWN_KEY
+          || this == COMPROMISED_KEY;
     }
 
     /** True for damage to entries, whose index is an entry index. */

@@ -1,10 +1,12 @@
 package dev.warden.audit;
 
 import dev.warden.note.Checkpoint;
+import dev.warden.note.LogKeys;
 import dev.warden.note.NoteException;
 import dev.warden.note.NoteVerifierKey;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoredCheckpoint;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -24,23 +26,28 @@ final class Commitments {
    * One checkpoint: opened ({@code checkpoint} set) or refused ({@code failure} set).
    *
    * @param trusted the checkpoint the caller trusts, not one read from the source
+   * @param compromisedSince when every key that signed it is revoked as compromised, the earliest
+   *     compromise time
    */
   record Commitment(
       long size,
       boolean trusted,
       @Nullable Checkpoint checkpoint,
-      @Nullable NoteException failure) {}
+      @Nullable NoteException failure,
+      @Nullable Instant compromisedSince) {}
 
   private final AuditSource source;
   private final List<NoteVerifierKey> keys;
+  private final LogKeys keySet;
   private @Nullable Checkpoint trusted;
   private final Deque<Commitment> page = new ArrayDeque<>();
   private long nextFrom;
   private boolean exhausted;
 
-  Commitments(AuditSource source, List<NoteVerifierKey> keys, @Nullable Checkpoint trusted) {
+  Commitments(AuditSource source, LogKeys keys, @Nullable Checkpoint trusted) {
     this.source = source;
-    this.keys = List.copyOf(keys);
+    this.keySet = keys;
+    this.keys = keys.keys();
     this.trusted = trusted;
   }
 
@@ -69,7 +76,7 @@ final class Commitments {
     }
     Commitment stored = page.peek();
     if (trusted != null && (stored == null || trusted.size() <= stored.size())) {
-      return new Commitment(trusted.size(), true, trusted, null);
+      return new Commitment(trusted.size(), true, trusted, null, null);
     }
     return stored;
   }
@@ -106,9 +113,10 @@ final class Commitments {
                 + " but signs size "
                 + cp.size());
       }
-      return new Commitment(row.size(), false, cp, null);
+      return new Commitment(
+          row.size(), false, cp, null, keySet.compromisedSigner(row.note()).orElse(null));
     } catch (NoteException e) {
-      return new Commitment(row.size(), false, null, e);
+      return new Commitment(row.size(), false, null, e, null);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.warden.audit;
 
 import dev.warden.note.Checkpoint;
+import dev.warden.note.LogKeys;
 import dev.warden.note.NoteException;
 import dev.warden.note.NoteVerifierKey;
 import dev.warden.store.StoreException;
@@ -74,17 +75,45 @@ public final class LogAuditor {
     void entries(long done, long total);
   }
 
+  /** Receives warnings: what a reader should know although the log verified. */
+  @FunctionalInterface
+  public interface Warnings {
+    void warn(String message);
+  }
+
+  private final LogKeys keySet;
   private final List<NoteVerifierKey> keys;
   private final @Nullable Checkpoint trusted;
   private final int pageSize;
   private final Progress progress;
+  private final Warnings warnings;
 
   private LogAuditor(
-      List<NoteVerifierKey> keys, @Nullable Checkpoint trusted, int pageSize, Progress progress) {
-    this.keys = keys;
+      LogKeys keys,
+      @Nullable Checkpoint trusted,
+      int pageSize,
+      Progress progress,
+      Warnings warnings) {
+    this.keySet = keys;
+    this.keys = keys.keys();
     this.trusted = trusted;
     this.pageSize = pageSize;
     this.progress = progress;
+    this.warnings = warnings;
+  }
+
+  /**
+   * An auditor that trusts checkpoints signed by the keys of {@code keys}; a checkpoint signed only
+   * by keys marked compromised is {@code compromised_key} damage when it covers an entry from the
+   * compromise time on, and a warning when it is older.
+   */
+  public static LogAuditor trusting(LogKeys keys) {
+    return new LogAuditor(keys, null, DEFAULT_PAGE_SIZE, (done, total) -> {}, m -> {});
+  }
+
+  /** Tells {@code warnings} what verified but deserves a note (a key compromised later). */
+  public LogAuditor withWarnings(Warnings warnings) {
+    return new LogAuditor(keySet, trusted, pageSize, progress, warnings);
   }
 
   /**
@@ -96,7 +125,7 @@ public final class LogAuditor {
     if (keys.isEmpty()) {
       throw new IllegalArgumentException("an audit needs at least one trusted verifier key");
     }
-    return new LogAuditor(List.copyOf(keys), null, DEFAULT_PAGE_SIZE, (done, total) -> {});
+    return trusting(LogKeys.of(keys));
   }
 
   /**
@@ -106,11 +135,12 @@ public final class LogAuditor {
    * @throws NoteException if the note is not a checkpoint signed by one of the trusted keys
    */
   public LogAuditor withTrustedCheckpoint(String signedCheckpoint) throws NoteException {
-    return new LogAuditor(keys, Checkpoint.open(signedCheckpoint, keys), pageSize, progress);
+    return new LogAuditor(
+        keySet, Checkpoint.open(signedCheckpoint, keys), pageSize, progress, warnings);
   }
 
   public LogAuditor withProgress(Progress progress) {
-    return new LogAuditor(keys, trusted, pageSize, progress);
+    return new LogAuditor(keySet, trusted, pageSize, progress, warnings);
   }
 
   /**
@@ -120,7 +150,7 @@ public final class LogAuditor {
     if (entries < 1 || entries > 1_000_000) {
       throw new IllegalArgumentException("page size " + entries + " is not in [1, 1000000]");
     }
-    return new LogAuditor(keys, trusted, entries, progress);
+    return new LogAuditor(keySet, trusted, entries, progress, warnings);
   }
 
   /** The trusted verifier keys. */
@@ -140,6 +170,6 @@ public final class LogAuditor {
    *     could not make sense of is reported as {@code malformed} damage instead)
    */
   public AuditResult audit(AuditSource source) throws StoreException {
-    return new Scan(source, keys, trusted, pageSize, progress).run();
+    return new Scan(source, keySet, trusted, pageSize, progress, warnings).run();
   }
 }

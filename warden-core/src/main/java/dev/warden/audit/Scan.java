@@ -6,13 +6,14 @@ import dev.warden.audit.Locator.Finding;
 import dev.warden.log.MerkleFrontier;
 import dev.warden.log.MerkleHasher;
 import dev.warden.note.Checkpoint;
+import dev.warden.note.LogKeys;
 import dev.warden.note.NoteException;
-import dev.warden.note.NoteVerifierKey;
 import dev.warden.store.LogHead;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoredEntry;
 import dev.warden.store.TreeNode;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -33,6 +34,8 @@ final class Scan {
   private final boolean checkNodes;
   private final MerkleFrontier frontier = MerkleFrontier.empty();
   private final List<TreeNode> pageNodes = new ArrayList<>();
+  private final LogAuditor.Warnings warnings;
+  private byte @Nullable [] lastEntry; // the entry at pos - 1, for the time of a checkpoint
 
   private long pos; // entries checked; the next expected index
   private long verified; // stored checkpoints whose signature verified
@@ -48,10 +51,12 @@ final class Scan {
 
   Scan(
       AuditSource source,
-      List<NoteVerifierKey> keys,
+      LogKeys keys,
       @Nullable Checkpoint trusted,
       int pageSize,
-      LogAuditor.Progress progress) {
+      LogAuditor.Progress progress,
+      LogAuditor.Warnings warnings) {
+    this.warnings = warnings;
     this.source = source;
     this.commitments = new Commitments(source, keys, trusted);
     this.locator = new Locator(source);
@@ -110,6 +115,7 @@ final class Scan {
     if (problem != null) {
       report(Kind.MALFORMED, pos, "entry " + pos + " is not RFC 8785 canonical JSON: " + problem);
     }
+    lastEntry = bytes;
     byte[] leaf = MerkleHasher.leafHash(bytes);
     if (checkNodes) {
       frontier.append(
@@ -148,8 +154,53 @@ final class Scan {
     if (!c.trusted()) {
       verified++;
     }
+    Instant since = c.compromisedSince();
+    if (since != null) {
+      Instant at = lastEntryTime();
+      if (at == null || !at.isBefore(since)) {
+        report(
+            Kind.COMPROMISED_KEY,
+            c.size(),
+            "the checkpoint stored for size "
+                + c.size()
+                + " is signed only by a log key revoked as compromised since "
+                + since
+                + (at == null
+                    ? ", and its last entry has no readable ts"
+                    : ", and its last entry is from " + at)
+                + ": it may be forged");
+        return false;
+      }
+      warnings.warn(
+          "the checkpoint of size "
+              + c.size()
+              + " is signed by a log key revoked as compromised since "
+              + since
+              + "; its last entry is from "
+              + at
+              + ", before that, so it still counts");
+    }
     maxCommitted = Math.max(maxCommitted, c.size());
     return true;
+  }
+
+  /**
+   * The {@code ts} of the entry at {@code pos - 1}, or null if there is none or it is unreadable.
+   */
+  private @Nullable Instant lastEntryTime() {
+    if (lastEntry == null) {
+      return null;
+    }
+    try {
+      String ts =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(lastEntry)
+              .path("ts")
+              .asText("");
+      return Instant.parse(ts);
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   private void compareRoot(Commitment c) throws StoreException {

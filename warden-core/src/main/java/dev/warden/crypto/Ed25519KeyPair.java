@@ -12,7 +12,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * An Ed25519 key pair held in memory (RFC 8032), with its PKCS#8 / SPKI PEM forms so the files
  * interoperate with {@code openssl pkey}. Never printed.
  */
-public final class Ed25519KeyPair {
+public final class Ed25519KeyPair implements Ed25519Signer {
   // RFC 8410 DER prefixes: PKCS#8 PrivateKeyInfo and SubjectPublicKeyInfo for id-Ed25519.
   private static final byte[] PKCS8_PREFIX =
       HexFormat.of().parseHex("302e020100300506032b657004220420");
@@ -60,19 +60,35 @@ public final class Ed25519KeyPair {
     return Arrays.copyOfRange(der, SPKI_PREFIX.length, der.length);
   }
 
+  /** Parses a DER PKCS#8 {@code PrivateKeyInfo} holding an Ed25519 key (RFC 8410). */
+  public static Ed25519KeyPair fromPkcs8Der(byte[] der) {
+    if (der.length != PKCS8_PREFIX.length + 32
+        || !Arrays.equals(der, 0, PKCS8_PREFIX.length, PKCS8_PREFIX, 0, PKCS8_PREFIX.length)) {
+      throw new IllegalArgumentException("not a PKCS#8 Ed25519 private key");
+    }
+    return new Ed25519KeyPair(Arrays.copyOfRange(der, PKCS8_PREFIX.length, der.length));
+  }
+
+  /** The DER PKCS#8 {@code PrivateKeyInfo} (RFC 8410), for sealing into a key file. */
+  public byte[] toPkcs8Der() {
+    byte[] der = new byte[PKCS8_PREFIX.length + 32];
+    System.arraycopy(PKCS8_PREFIX, 0, der, 0, PKCS8_PREFIX.length);
+    System.arraycopy(seed, 0, der, PKCS8_PREFIX.length, 32);
+    return der;
+  }
+
+  @Override
   public byte[] publicKey() {
     return publicKey.clone();
   }
 
+  @Override
   public byte[] sign(byte[] message) {
     return SignatureAlgorithms.signEd25519(seed, message);
   }
 
   public byte[] toPkcs8Pem() {
-    byte[] der = new byte[PKCS8_PREFIX.length + 32];
-    System.arraycopy(PKCS8_PREFIX, 0, der, 0, PKCS8_PREFIX.length);
-    System.arraycopy(seed, 0, der, PKCS8_PREFIX.length, 32);
-    return Pem.encode(der, "PRIVATE KEY").getBytes(StandardCharsets.US_ASCII);
+    return Pem.encode(toPkcs8Der(), "PRIVATE KEY").getBytes(StandardCharsets.US_ASCII);
   }
 
   public static String toSpkiPem(byte[] publicKey) {

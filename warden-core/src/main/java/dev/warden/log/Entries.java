@@ -26,12 +26,41 @@ public final class Entries {
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-  private final HmacKey paramsKey;
+  private volatile HmacKey paramsKey;
   private final ParamsMode paramsMode;
 
   public Entries(HmacKey paramsKey, ParamsMode paramsMode) {
     this.paramsKey = paramsKey;
     this.paramsMode = paramsMode;
+  }
+
+  /**
+   * Keys the HMAC of every entry built from now on with {@code key} (after a key rotation); each
+   * entry names its key in {@code params_key}.
+   */
+  public void activateParamsKey(HmacKey key) {
+    this.paramsKey = key;
+  }
+
+  /** The id ({@link HmacKey#id}) of the key params are HMAC-ed with now. */
+  public String paramsKeyId() {
+    return paramsKey.id();
+  }
+
+  /**
+   * A change to Warden's own keys (SPEC §14): {@code op} {@code rotate} or {@code revoke}, {@code
+   * which} key ({@code checkpoint}, {@code receipt}, {@code hmac}), by {@code operator}, with
+   * {@code details} (public key ids and times, never key material).
+   */
+  public byte[] key(
+      Instant ts, String operator, String op, String which, Map<String, String> details) {
+    ObjectNode e = common(EntryKind.KEY, ts);
+    e.put("operator", operator);
+    e.put("op", op);
+    e.put("which", which);
+    ObjectNode d = e.putObject("details");
+    details.forEach(d::put);
+    return Canonical.bytes(e);
   }
 
   /** One reason of a decision or refusal. {@code rule} is absent for refusals. */
@@ -276,7 +305,11 @@ public final class Entries {
     e.put("key_id", s.keyId());
     JsonNode req = s.request();
     if (req.has("params")) {
-      e.set("params", paramsMode.protect(req.get("params"), paramsKey));
+      HmacKey key = paramsKey; // one read: the HMACs and params_key name the same key
+      e.set("params", paramsMode.protect(req.get("params"), key));
+      if (paramsMode == ParamsMode.HMAC) {
+        e.put("params_key", key.id());
+      }
     }
     for (String field : List.of("amount", "labels", "classification")) {
       if (req.has(field)) {

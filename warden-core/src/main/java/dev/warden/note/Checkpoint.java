@@ -110,6 +110,20 @@ public record Checkpoint(String origin, long size, byte[] root, List<String> ext
         "checkpoint of origin " + checkpoint.origin() + " is not signed by a key of that name");
   }
 
+  /**
+   * The keys among {@code logKeys} whose signature on {@code signedNote} verifies and that are
+   * named as the checkpoint's origin; empty if none.
+   */
+  public static List<NoteVerifierKey> signers(String signedNote, List<NoteVerifierKey> logKeys) {
+    try {
+      SignedNote note = SignedNote.parse(signedNote);
+      String origin = parse(note.text()).origin();
+      return note.verifiedKeys(logKeys).stream().filter(k -> k.name().equals(origin)).toList();
+    } catch (NoteException e) {
+      return List.of();
+    }
+  }
+
   @Override
   public byte[] root() {
     return root.clone();

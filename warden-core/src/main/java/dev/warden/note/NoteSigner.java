@@ -1,6 +1,6 @@
 package dev.warden.note;
 
-import dev.warden.crypto.Ed25519KeyPair;
+import dev.warden.crypto.Ed25519Signer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -9,13 +9,13 @@ import java.util.List;
  * is never printed. Thread-safe.
  */
 public final class NoteSigner {
-  private final Ed25519KeyPair key;
+  private final Ed25519Signer key;
   private final NoteVerifierKey verifierKey;
 
   /**
    * @throws IllegalArgumentException if {@code name} is not a key name
    */
-  public NoteSigner(String name, Ed25519KeyPair key) {
+  public NoteSigner(String name, Ed25519Signer key) {
     this.key = key;
     this.verifierKey = NoteVerifierKey.of(name, key.publicKey());
   }

@@ -3,7 +3,7 @@ package dev.warden.receipt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.warden.crypto.Ed25519KeyPair;
+import dev.warden.crypto.Ed25519Signer;
 import dev.warden.httpsig.SignatureAlgorithms;
 import dev.warden.httpsig.SignatureException;
 import dev.warden.json.Canonical;
@@ -45,7 +45,7 @@ public final class CompactJws {
    *
    * @throws IllegalArgumentException if {@code kid} is empty
    */
-  public static String sign(byte[] payload, Ed25519KeyPair key, String kid) {
+  public static String sign(byte[] payload, Ed25519Signer key, String kid) {
     if (kid.isEmpty()) {
       throw new IllegalArgumentException("a JWS kid is not empty");
     }

@@ -19,7 +19,8 @@ import java.util.Set;
  * @param publicKey the 32-byte RFC 8032 public key ({@code x})
  */
 public record Jwk(String kid, byte[] publicKey) {
-  private static final Set<String> MEMBERS = Set.of("kty", "crv", "x", "kid", "alg", "use");
+  private static final Set<String> MEMBERS =
+      Set.of("kty", "crv", "x", "kid", "alg", "use", Jwks.COMPROMISED);
 
   /**
    * @throws IllegalArgumentException if the key is not 32 bytes or {@code kid} is not its

@@ -9,19 +9,28 @@ import dev.warden.json.JsonLimits;
 import dev.warden.json.JsonRejected;
 import dev.warden.json.StrictJson;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * A JWK Set (RFC 7517 §5) of Ed25519 receipt keys: what {@code GET /.well-known/warden/jwks.json}
- * serves, old keys included so that old receipts keep verifying.
+ * serves, old keys included so that old receipts keep verifying. A key revoked as compromised
+ * carries {@value #COMPROMISED}: an RFC 3339 time from which its signatures are not trusted.
  *
  * @param keys distinct kids
+ * @param compromisedSince by kid, the time from which a key is compromised (keys not listed are
+ *     not)
  */
-public record Jwks(List<Jwk> keys) {
+public record Jwks(List<Jwk> keys, Map<String, Instant> compromisedSince) {
+  /** The member that marks a key compromised since an RFC 3339 time. */
+  public static final String COMPROMISED = "warden_compromised_since";
+
   /** Largest JWKS document read, in bytes. */
   public static final int MAX_BYTES = 64 * 1024;
 
@@ -32,12 +41,26 @@ public record Jwks(List<Jwk> keys) {
    */
   public Jwks {
     keys = List.copyOf(keys);
+    compromisedSince = Map.copyOf(compromisedSince);
     Set<String> kids = new HashSet<>();
     for (Jwk k : keys) {
       if (!kids.add(k.kid())) {
         throw new IllegalArgumentException("JWKS lists kid " + k.kid() + " twice");
       }
     }
+    if (!kids.containsAll(compromisedSince.keySet())) {
+      throw new IllegalArgumentException("a compromised kid is not in the JWKS");
+    }
+  }
+
+  /** A JWKS with no key marked compromised. */
+  public Jwks(List<Jwk> keys) {
+    this(keys, Map.of());
+  }
+
+  /** The time from which the key {@code kid} is compromised, if it is. */
+  public Optional<Instant> compromisedSince(String kid) {
+    return Optional.ofNullable(compromisedSince.get(kid));
   }
 
   /** The JWKS of these raw 32-byte Ed25519 public keys. */
@@ -58,7 +81,14 @@ public record Jwks(List<Jwk> keys) {
   public String toJson() {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     ArrayNode array = root.putArray("keys");
-    keys.forEach(k -> array.add(k.toJson()));
+    for (Jwk k : keys) {
+      ObjectNode o = k.toJson();
+      Instant since = compromisedSince.get(k.kid());
+      if (since != null) {
+        o.put(COMPROMISED, since.toString());
+      }
+      array.add(o);
+    }
     return Canonical.text(root);
   }
 
@@ -80,6 +110,7 @@ public record Jwks(List<Jwk> keys) {
       throw ReceiptException.malformed("a JWKS is an object with one member, the array keys");
     }
     List<Jwk> keys = new ArrayList<>();
+    Map<String, Instant> compromised = new HashMap<>();
     Set<String> kids = new HashSet<>();
     for (JsonNode k : root.get("keys")) {
       Jwk jwk = Jwk.fromJson(k);
@@ -87,7 +118,16 @@ public record Jwks(List<Jwk> keys) {
         throw ReceiptException.malformed("JWKS lists kid " + jwk.kid() + " twice");
       }
       keys.add(jwk);
+      JsonNode since = k.get(COMPROMISED);
+      if (since != null) {
+        try {
+          compromised.put(jwk.kid(), Instant.parse(since.textValue()));
+        } catch (RuntimeException e) {
+          throw ReceiptException.malformed(
+              "JWK " + jwk.kid() + " " + COMPROMISED + " is not an RFC 3339 UTC time");
+        }
+      }
     }
-    return new Jwks(keys);
+    return new Jwks(keys, compromised);
   }
 }

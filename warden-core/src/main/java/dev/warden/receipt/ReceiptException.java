@@ -38,7 +38,12 @@ public final class ReceiptException extends Exception {
      * The JWS payload is not the entry with {@code log_index} = the leaf index and {@code
      * log_origin} = the checkpoint's origin added, in canonical form.
      */
-    BINDING
+    BINDING,
+    /**
+     * The JWS or the checkpoint is signed by a key revoked as compromised, at or after the time
+     * from which it is compromised (the entry's {@code ts}): it may be forged.
+     */
+    KEY_COMPROMISED
   }
 
   private final Reason reason;

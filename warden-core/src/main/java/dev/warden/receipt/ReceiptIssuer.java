@@ -2,7 +2,7 @@ package dev.warden.receipt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.warden.crypto.Ed25519KeyPair;
+import dev.warden.crypto.Ed25519Signer;
 import dev.warden.json.Canonical;
 import dev.warden.json.JsonRejected;
 import dev.warden.json.StrictJson;
@@ -22,11 +22,14 @@ import org.jspecify.annotations.Nullable;
  * Builds receipts for one log origin with one receipt key: the JWS over the entry plus {@code
  * log_index} and {@code log_origin}, and the proof in both forms ({@link Receipt}). Checks that
  * what it is given fits together (the proof leads to the checkpoint's root) so that it never hands
- * out a receipt that cannot verify. Thread-safe.
+ * out a receipt that cannot verify. Thread-safe; the key can be replaced ({@link #activate}) while
+ * receipts are issued, each receipt signed whole by one key.
  */
 public final class ReceiptIssuer {
-  private final Ed25519KeyPair receiptKey;
-  private final String kid;
+  /** A signing key and its kid, swapped together. */
+  private record Active(Ed25519Signer key, String kid) {}
+
+  private volatile Active active;
   private final String origin;
 
   /** The last checkpoint parsed: the receipts of one commit batch share it. */
@@ -39,13 +42,25 @@ public final class ReceiptIssuer {
    * @param kid its JWKS kid ({@link Jwk#thumbprint})
    * @param origin the log's origin, which every checkpoint given must carry
    */
-  public ReceiptIssuer(Ed25519KeyPair receiptKey, String kid, String origin) {
+  public ReceiptIssuer(Ed25519Signer receiptKey, String kid, String origin) {
     if (kid.isEmpty() || origin.isEmpty()) {
       throw new IllegalArgumentException("kid and origin must not be empty");
     }
-    this.receiptKey = receiptKey;
-    this.kid = kid;
+    if (!kid.equals(Jwk.thumbprint(receiptKey.publicKey()))) {
+      throw new IllegalArgumentException("kid is not the receipt key's RFC 7638 thumbprint");
+    }
+    this.active = new Active(receiptKey, kid);
     this.origin = origin;
+  }
+
+  /** Signs every receipt issued from now on with {@code receiptKey} (after a key rotation). */
+  public void activate(Ed25519Signer receiptKey) {
+    active = new Active(receiptKey, Jwk.thumbprint(receiptKey.publicKey()));
+  }
+
+  /** The kid of the key receipts are signed with now. */
+  public String kid() {
+    return active.kid();
   }
 
   /**
@@ -87,7 +102,8 @@ public final class ReceiptIssuer {
     }
     payload.put("log_index", leafIndex);
     payload.put("log_origin", origin);
-    String jws = CompactJws.sign(Canonical.bytes(payload), receiptKey, kid);
+    Active a = active;
+    String jws = CompactJws.sign(Canonical.bytes(payload), a.key(), a.kid());
     String tlogProof = new TlogProof(null, leafIndex, inclusionProof, signedCheckpoint).format();
     return new Receipt(
         jws,

@@ -10,13 +10,17 @@ import dev.warden.log.MerkleHasher;
 import dev.warden.log.MerkleProofs;
 import dev.warden.log.ProofException;
 import dev.warden.note.Checkpoint;
+import dev.warden.note.LogKeys;
 import dev.warden.note.NoteException;
 import dev.warden.note.NoteVerifierKey;
 import dev.warden.note.TlogProof;
 import dev.warden.receipt.ReceiptException.Reason;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,7 +42,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>the JWS verifies with the JWKS key its kid names (RFC 7515, RFC 8037; {@code
  *       JWS_UNKNOWN_KEY}, {@code JWS_SIGNATURE}), skipped when no JWKS is given;
  *   <li>the JWS payload is canonical JSON, and is the entry plus {@code log_index} = {@code
- *       leaf_index} and {@code log_origin} = the checkpoint's origin ({@code BINDING}).
+ *       leaf_index} and {@code log_origin} = the checkpoint's origin ({@code BINDING});
+ *   <li>neither the JWS key nor every key that signed the checkpoint is revoked as compromised from
+ *       a time at or before the entry's {@code ts} ({@code KEY_COMPROMISED}); compromised only
+ *       later, the receipt verifies with a warning.
  * </ol>
  *
  * Stateless and thread-safe.
@@ -59,6 +66,12 @@ public final class ReceiptVerifier {
    */
   public static VerifiedReceipt verify(
       byte[] json, List<NoteVerifierKey> logKeys, @Nullable Jwks jwks) throws ReceiptException {
+    return verify(json, LogKeys.of(logKeys), jwks);
+  }
+
+  /** As {@link #verify(byte[], List, Jwks)}, with a key set that may mark keys compromised. */
+  public static VerifiedReceipt verify(byte[] json, LogKeys logKeys, @Nullable Jwks jwks)
+      throws ReceiptException {
     JsonNode node;
     try {
       node = StrictJson.parse(json, RECEIPT_LIMITS);
@@ -82,13 +95,19 @@ public final class ReceiptVerifier {
   public static VerifiedReceipt verify(
       JsonNode receipt, List<NoteVerifierKey> logKeys, @Nullable Jwks jwks)
       throws ReceiptException {
+    return verify(receipt, LogKeys.of(logKeys), jwks);
+  }
+
+  /** As {@link #verify(JsonNode, List, Jwks)}, with a key set that may mark keys compromised. */
+  public static VerifiedReceipt verify(JsonNode receipt, LogKeys logKeys, @Nullable Jwks jwks)
+      throws ReceiptException {
     Receipt r = Receipt.fromJson(receipt);
 
     byte[] entryBytes = r.entry().getBytes(StandardCharsets.UTF_8);
     ObjectNode entry = canonicalObject(r.entry(), entryBytes);
     byte[] leafHash = MerkleHasher.leafHash(entryBytes);
 
-    Checkpoint checkpoint = openCheckpoint(r.checkpoint(), logKeys);
+    Checkpoint checkpoint = openCheckpoint(r.checkpoint(), logKeys.keys());
     if (checkpoint.size() != r.treeSize()) {
       throw new ReceiptException(
           Reason.TREE_SIZE,
@@ -114,7 +133,52 @@ public final class ReceiptVerifier {
       jwsCheck = new VerifiedReceipt.Verified(CompactJws.parse(r.jws()).kid());
     }
     checkBinding(payload, entryBytes, r.leafIndex(), checkpoint.origin());
-    return new VerifiedReceipt(entry, r.leafIndex(), checkpoint, jwsCheck);
+    List<String> warnings = new ArrayList<>();
+    Optional<Instant> cpSince = logKeys.compromisedSigner(r.checkpoint());
+    if (cpSince.isPresent()) {
+      compromise(entry, "the checkpoint's log key", cpSince.get(), warnings);
+    }
+    if (jwsCheck instanceof VerifiedReceipt.Verified v && jwks != null) {
+      Optional<Instant> since = jwks.compromisedSince(v.kid());
+      if (since.isPresent()) {
+        compromise(entry, "receipt key " + v.kid(), since.get(), warnings);
+      }
+    }
+    return new VerifiedReceipt(entry, r.leafIndex(), checkpoint, jwsCheck, warnings);
+  }
+
+  /**
+   * A key that signed this receipt is compromised since {@code since}: at or after it, the receipt
+   * fails; before it, it verifies with a warning. The signing time is the entry's {@code ts} (the
+   * receipt's checkpoint is signed with the entry's batch).
+   */
+  private static void compromise(ObjectNode entry, String key, Instant since, List<String> warnings)
+      throws ReceiptException {
+    Instant ts;
+    try {
+      ts = Instant.parse(entry.path("ts").asText(""));
+    } catch (RuntimeException e) {
+      throw new ReceiptException(
+          Reason.KEY_COMPROMISED,
+          key + " is compromised since " + since + " and the entry has no readable ts");
+    }
+    if (!ts.isBefore(since)) {
+      throw new ReceiptException(
+          Reason.KEY_COMPROMISED,
+          key
+              + " was revoked as compromised since "
+              + since
+              + "; this receipt's entry is from "
+              + ts
+              + ", so it may be forged: do not trust it");
+    }
+    warnings.add(
+        key
+            + " was revoked as compromised since "
+            + since
+            + "; this receipt's entry is from "
+            + ts
+            + ", before that, so it still counts");
   }
 
   private static ObjectNode canonicalObject(String text, byte[] bytes) throws ReceiptException {

@@ -2,7 +2,9 @@ package dev.warden.server;
 
 import dev.warden.crypto.Ed25519KeyPair;
 import dev.warden.crypto.HmacKey;
+import dev.warden.crypto.KeyFileException;
 import dev.warden.crypto.KeyFiles;
+import dev.warden.crypto.KeyProtection;
 import dev.warden.server.operator.OperatorTokens;
 import dev.warden.store.Store;
 import dev.warden.store.StoreException;
@@ -11,11 +13,14 @@ import dev.warden.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -27,10 +32,17 @@ import org.jspecify.annotations.Nullable;
  * policy.yaml              the active policy
  * warden.db                SQLite database (WAL), with the log
  * admin.token              the first admin token, 0600, written once
- * keys/checkpoint.key      Ed25519, PKCS#8 PEM, 0600 (signs log checkpoints)
- * keys/receipt.key         Ed25519, PKCS#8 PEM, 0600 (signs receipts)
- * keys/params-hmac.key     32 random bytes, base64, 0600 (keys the HMAC of logged params)
+ * keys/                    0700
+ * keys/checkpoint.key      Ed25519, encrypted PKCS#8 PEM, 0600 (signs log checkpoints)
+ * keys/receipt.key         Ed25519, encrypted PKCS#8 PEM, 0600 (signs receipts)
+ * keys/params-hmac.key     HMAC-SHA256, encrypted PKCS#8 PEM, 0600 (keys the HMAC of params)
+ * keys/retired/            params HMAC keys replaced by a rotation, encrypted, by key id
+ * keys/keyring.json        public: every key's public part or id, active and retired (Keyring)
  * </pre>
+ *
+ * <p>Private keys are encrypted PKCS#8 (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC) under the key
+ * passphrase ({@link KeyProtection}); plaintext only with the development switch. Before any key is
+ * read, the keys directory and each file must be the current user's and closed to group and others.
  *
  * @param store a PostgreSQL database ({@code postgresql://…}) that holds the state instead of
  *     {@code warden.db}, shared by every replica whose data directory is a copy of this one; null
@@ -96,6 +108,16 @@ public record DataDir(Path root, @Nullable String store) {
     return keys().resolve("params-hmac.key");
   }
 
+  /** Params HMAC keys a rotation replaced, kept to test old HMACs: {@code <id>.key}. */
+  public Path retiredKeys() {
+    return keys().resolve("retired");
+  }
+
+  /** The public record of every key, active and retired ({@link Keyring}). */
+  public Path keyring() {
+    return keys().resolve("keyring.json");
+  }
+
   /** The agent key files written by {@code warden agent create}. */
   public Path agents() {
     return root.resolve("agents");
@@ -106,26 +128,101 @@ public record DataDir(Path root, @Nullable String store) {
     return root.resolve("server.url");
   }
 
-  public HmacKey loadParamsKey() throws IOException {
-    byte[] b64 = KeyFiles.readChecked(paramsHmacKey());
-    return HmacKey.of(
-        Base64.getDecoder().decode(new String(b64, StandardCharsets.US_ASCII).strip()));
+  /** Warden's three private keys, unlocked. */
+  public record Keys(Ed25519KeyPair checkpoint, Ed25519KeyPair receipt, HmacKey params) {}
+
+  /**
+   * Checks how the keys are kept and unlocks them.
+   *
+   * @throws IOException naming the file and the fix: a loose mode ({@code chmod}), another owner
+   *     ({@code chown}), a plaintext key without the development switch ({@code warden keys
+   *     encrypt}), no or a wrong passphrase
+   */
+  public Keys loadKeys(KeyProtection protection) throws IOException {
+    checkKeysDir();
+    return new Keys(
+        Ed25519KeyPair.fromPkcs8Der(open(checkpointKey(), protection)),
+        Ed25519KeyPair.fromPkcs8Der(open(receiptKey(), protection)),
+        loadHmac(paramsHmacKey(), protection));
   }
 
-  public Ed25519KeyPair loadCheckpointKey() throws IOException {
-    return loadEd25519(checkpointKey());
-  }
-
-  public Ed25519KeyPair loadReceiptKey() throws IOException {
-    return loadEd25519(receiptKey());
-  }
-
-  private static Ed25519KeyPair loadEd25519(Path file) throws IOException {
+  /** The params HMAC key in {@code file} (active or retired). */
+  public HmacKey loadHmac(Path file, KeyProtection protection) throws IOException {
+    byte[] content = KeyFiles.readChecked(file);
+    String text = new String(content, StandardCharsets.US_ASCII).strip();
+    if (!text.startsWith("-----BEGIN")) {
+      // Written by warden init before keys were encrypted: base64 of the raw key.
+      if (!protection.plaintextAllowed()) {
+        throw plaintext(file);
+      }
+      try {
+        return HmacKey.of(Base64.getDecoder().decode(text));
+      } catch (IllegalArgumentException e) {
+        throw new IOException(file + " is not a key file Warden reads", e);
+      }
+    }
     try {
-      return Ed25519KeyPair.fromPkcs8Pem(
-          new String(KeyFiles.readChecked(file), StandardCharsets.US_ASCII));
+      return HmacKey.fromPkcs8Der(open(file, protection));
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private byte[] open(Path file, KeyProtection protection) throws IOException {
+    byte[] content = KeyFiles.readChecked(file);
+    try {
+      return protection.open(content, file.toString());
+    } catch (KeyFileException e) {
+      if (e.reason() == KeyFileException.Reason.PLAINTEXT) {
+        throw plaintext(file);
+      }
+      throw e;
+    }
+  }
+
+  private KeyFileException plaintext(Path file) {
+    return new KeyFileException(
+        KeyFileException.Reason.PLAINTEXT,
+        file
+            + " is a plaintext key; Warden keeps its private keys encrypted at rest. Encrypt them"
+            + " with: warden keys encrypt --data-dir "
+            + root
+            + " (with WARDEN_KEY_PASSPHRASE_FILE or WARDEN_KEY_PASSPHRASE set), or for"
+            + " development only start with --insecure-plaintext-keys");
+  }
+
+  /**
+   * The keys directory must be a directory (not a link) owned by the current user, with no access
+   * for group or others.
+   *
+   * @throws IOException with the {@code chmod} or {@code chown} that fixes it
+   */
+  public void checkKeysDir() throws IOException {
+    Path dir = keys();
+    if (Files.isSymbolicLink(dir) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException(dir + " is not a directory; it is created by warden init");
+    }
+    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+    Set<PosixFilePermission> loose = EnumSet.noneOf(PosixFilePermission.class);
+    loose.addAll(perms);
+    loose.removeAll(
+        EnumSet.of(
+            PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_EXECUTE));
+    if (!loose.isEmpty()) {
+      throw new IOException(
+          dir
+              + " has mode "
+              + PosixFilePermissions.toString(perms)
+              + "; the keys directory must be closed to group and others: run chmod 700 "
+              + dir);
+    }
+    String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
+    String me = System.getProperty("user.name");
+    if (!owner.equals(me)) {
+      throw new IOException(
+          dir + " is owned by " + owner + ", not by " + me + ": run chown -R " + me + " " + dir);
     }
   }
 
@@ -139,9 +236,10 @@ public record DataDir(Path root, @Nullable String store) {
    *
    * @throws IOException if {@code root} exists and is not empty (nothing is overwritten)
    */
-  public static DataDir init(Path root, String listen, SecureRandom random, Clock clock)
+  public static DataDir init(
+      Path root, String listen, SecureRandom random, Clock clock, KeyProtection protection)
       throws IOException, StoreException {
-    return init(new DataDir(root), listen, random, clock);
+    return init(new DataDir(root), listen, random, clock, protection);
   }
 
   /**
@@ -152,7 +250,8 @@ public record DataDir(Path root, @Nullable String store) {
    * @throws IOException if the directory is not empty, or the database already holds a Warden log
    *     or tokens
    */
-  public static DataDir init(DataDir dir, String listen, SecureRandom random, Clock clock)
+  public static DataDir init(
+      DataDir dir, String listen, SecureRandom random, Clock clock, KeyProtection protection)
       throws IOException, StoreException {
     Path root = dir.root();
     if (Files.exists(root)) {
@@ -180,12 +279,13 @@ public record DataDir(Path root, @Nullable String store) {
     Files.createDirectory(
         d.keys(),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    KeyFiles.writeNew(d.checkpointKey(), Ed25519KeyPair.generate(random).toPkcs8Pem());
-    KeyFiles.writeNew(d.receiptKey(), Ed25519KeyPair.generate(random).toPkcs8Pem());
-    KeyFiles.writeNew(
-        d.paramsHmacKey(),
-        (Base64.getEncoder().encodeToString(HmacKey.generate(random).exportBytes()) + "\n")
-            .getBytes(StandardCharsets.US_ASCII));
+    Ed25519KeyPair checkpoint = Ed25519KeyPair.generate(random);
+    Ed25519KeyPair receipt = Ed25519KeyPair.generate(random);
+    HmacKey params = HmacKey.generate(random);
+    KeyFiles.writeNew(d.checkpointKey(), protection.seal(checkpoint.toPkcs8Der(), random));
+    KeyFiles.writeNew(d.receiptKey(), protection.seal(receipt.toPkcs8Der(), random));
+    KeyFiles.writeNew(d.paramsHmacKey(), protection.seal(params.toPkcs8Der(), random));
+    Keyring.of(checkpoint, receipt, params, clock.instant()).save(d.keyring());
     Files.writeString(d.config(), Defaults.configYaml(listen));
     Files.writeString(d.policy(), Defaults.POLICY_YAML);
     try (Store store = d.openStore(clock)) {

@@ -1,6 +1,6 @@
 package dev.warden.server;
 
-import dev.warden.crypto.Ed25519KeyPair;
+import dev.warden.crypto.Ed25519Signer;
 import dev.warden.log.Checkpointer;
 import dev.warden.note.Checkpoint;
 import dev.warden.note.NoteSigner;
@@ -8,15 +8,21 @@ import dev.warden.note.NoteVerifierKey;
 
 /**
  * Signs each batch's checkpoint: a C2SP tlog-checkpoint in a C2SP signed note, Ed25519, key name =
- * the log's origin.
+ * the log's origin. The key can be replaced ({@link #activate}) after a rotation: each checkpoint
+ * is signed whole by one key.
  */
 final class LogSigner implements Checkpointer {
   private final String origin;
-  private final NoteSigner signer;
+  private volatile NoteSigner signer;
 
-  LogSigner(String origin, Ed25519KeyPair key) {
+  LogSigner(String origin, Ed25519Signer key) {
     this.origin = origin;
     this.signer = new NoteSigner(origin, key);
+  }
+
+  /** Signs every checkpoint from now on with {@code key}. */
+  void activate(Ed25519Signer key) {
+    signer = new NoteSigner(origin, key);
   }
 
   NoteVerifierKey verifierKey() {

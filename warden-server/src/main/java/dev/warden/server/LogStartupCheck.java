@@ -21,7 +21,12 @@ import java.util.Optional;
 final class LogStartupCheck {
   private LogStartupCheck() {}
 
-  static void check(LogStore log, NoteVerifierKey key)
+  /**
+   * @param keys the checkpoint keys the latest checkpoint may be signed with: the active one and
+   *     those a rotation retired (the latest checkpoint may predate the first batch of a new key),
+   *     never one revoked as compromised
+   */
+  static void check(LogStore log, List<NoteVerifierKey> keys)
       throws StoreException, WardenServer.StartupException {
     LogHead head = log.head();
     Optional<StoredCheckpoint> latest = log.latestCheckpoint();
@@ -33,7 +38,7 @@ final class LogStartupCheck {
     }
     Checkpoint cp;
     try {
-      cp = Checkpoint.open(latest.get().note(), List.of(key));
+      cp = Checkpoint.open(latest.get().note(), keys);
     } catch (NoteException e) {
       throw refuse(
           "the latest checkpoint does not verify with the checkpoint key (" + e.getMessage() + ")");

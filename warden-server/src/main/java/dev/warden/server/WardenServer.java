@@ -5,6 +5,7 @@ import dev.warden.auth.AgentAuthenticator;
 import dev.warden.budget.Ledger;
 import dev.warden.budget.Settlements;
 import dev.warden.crypto.Ed25519KeyPair;
+import dev.warden.crypto.KeyProtection;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
 import dev.warden.id.Ulid;
@@ -13,6 +14,7 @@ import dev.warden.log.Entries;
 import dev.warden.log.GroupCommitLog;
 import dev.warden.log.PendingEntry;
 import dev.warden.log.RefusalSummaries;
+import dev.warden.note.LogKeys;
 import dev.warden.pipeline.ActionRunner;
 import dev.warden.pipeline.ApprovedExecutions;
 import dev.warden.pipeline.DecisionPipeline;
@@ -25,7 +27,6 @@ import dev.warden.policy.PolicyLoader;
 import dev.warden.ratelimit.RateLimiter;
 import dev.warden.ratelimit.Ticker;
 import dev.warden.receipt.Jwk;
-import dev.warden.receipt.Jwks;
 import dev.warden.receipt.ReceiptIssuer;
 import dev.warden.replay.ReplayGuard;
 import dev.warden.server.adapter.AdapterRunner;
@@ -36,6 +37,7 @@ import dev.warden.server.http.ApprovalApi;
 import dev.warden.server.http.ExecutionApi;
 import dev.warden.server.http.HealthApi;
 import dev.warden.server.http.HttpServerFactory;
+import dev.warden.server.http.KeysApi;
 import dev.warden.server.http.PolicyAdminApi;
 import dev.warden.server.http.ProofApi;
 import dev.warden.server.mcp.McpGateways;
@@ -48,8 +50,10 @@ import dev.warden.store.StoreException;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,14 +114,32 @@ public final class WardenServer implements AutoCloseable {
     }
   }
 
-  public static WardenServer start(DataDir dir, ServerConfig cfg, Clock clock, SecureRandom random)
+  private static final String PLAINTEXT_WARNING =
+      "private keys may be PLAINTEXT (--insecure-plaintext-keys): anyone who can read the data"
+          + " directory can sign checkpoints and receipts as this Warden. Development only;"
+          + " encrypt them with: warden keys encrypt";
+
+  /**
+   * Starts Warden on {@code dir}.
+   *
+   * @param keys how the private keys are unlocked ({@link KeyProtection#fromEnvironment})
+   */
+  public static WardenServer start(
+      DataDir dir, ServerConfig cfg, Clock clock, SecureRandom random, KeyProtection keys)
       throws StartupException {
-    return start(dir, cfg, clock, random, CredentialEvents.NONE);
+    return start(dir, cfg, clock, random, keys, CredentialEvents.NONE);
   }
 
-  /** As {@link #start(DataDir, ServerConfig, Clock, SecureRandom)}, telling {@code events}. */
+  /**
+   * As {@link #start(DataDir, ServerConfig, Clock, SecureRandom, KeyProtection)}, telling events.
+   */
   static WardenServer start(
-      DataDir dir, ServerConfig cfg, Clock clock, SecureRandom random, CredentialEvents events)
+      DataDir dir,
+      ServerConfig cfg,
+      Clock clock,
+      SecureRandom random,
+      KeyProtection protection,
+      CredentialEvents events)
       throws StartupException {
     try {
       cfg.checkBind();
@@ -125,12 +147,22 @@ public final class WardenServer implements AutoCloseable {
       throw new StartupException(e.getMessage(), e);
     }
     Policy policy = loadPolicy(cfg);
-    Entries entries;
+    DataDir.Keys keys;
+    Keyring keyring;
     try {
-      entries = new Entries(dir.loadParamsKey(), cfg.params());
+      for (Path p : List.of(dir.checkpointKey(), dir.receiptKey(), dir.paramsHmacKey())) {
+        Path stale = p.resolveSibling(p.getFileName() + ".new");
+        if (Files.deleteIfExists(stale)) {
+          log.warn("removed {}: a key rotation was interrupted before it took effect", stale);
+        }
+      }
+      keys = dir.loadKeys(protection);
+      keyring = Keyring.loadOrEmpty(dir.keyring()).reconcile(keys, clock.instant());
+      keyring.save(dir.keyring());
     } catch (IOException e) {
-      throw new StartupException(e.getMessage(), e);
+      throw new StartupException("cannot use Warden's keys: " + e.getMessage(), e);
     }
+    Entries entries = new Entries(keys.params(), cfg.params());
     Store store;
     try {
       store = dir.openStore(clock);
@@ -143,14 +175,29 @@ public final class WardenServer implements AutoCloseable {
     McpUpstreams mcpUpstreams = null;
     McpGateways mcp = null;
     try {
-      LogSigner logSigner = new LogSigner(cfg.origin(), dir.loadCheckpointKey());
-      LogStartupCheck.check(store.log(), logSigner.verifierKey());
+      LogSigner logSigner = new LogSigner(cfg.origin(), keys.checkpoint());
+      LogKeys logKeys = keyring.logKeys(cfg.origin());
+      LogStartupCheck.check(
+          store.log(),
+          logKeys.keys().stream().filter(k -> !logKeys.compromisedSince().containsKey(k)).toList());
       commitLog = GroupCommitLog.start(store.log(), logSigner);
       ReplayGuard replay = new ReplayGuard(clock);
       replay.warm(store.log().liveNonces(clock.instant()));
       PolicyActivation activePolicy =
           PolicyActivation.start(
               policy, store.policies(), commitLog, entries, clock, cfg.policyFile());
+      if (protection.plaintextAllowed()) {
+        log.warn(PLAINTEXT_WARNING);
+        System.err.println("WARNING: " + PLAINTEXT_WARNING);
+        commitLog.append(
+            PendingEntry.of(
+                entries.admin(
+                    clock.instant(),
+                    "warden",
+                    "server.plaintext_keys_allowed",
+                    "server",
+                    java.util.Map.of())));
+      }
       if (cfg.flags().insecureNoOperatorAuth()) {
         log.warn(INSECURE_WARNING);
         System.err.println("WARNING: " + INSECURE_WARNING);
@@ -166,10 +213,22 @@ public final class WardenServer implements AutoCloseable {
 
       var limits = cfg.limits();
       RefusalSummaries summaries = new RefusalSummaries(clock, limits.maxRefusalSources());
-      Ed25519KeyPair receiptKey = dir.loadReceiptKey();
+      Ed25519KeyPair receiptKey = keys.receipt();
       String kid = Jwk.thumbprint(receiptKey.publicKey());
-      Receipts receipts =
-          new Receipts(store.log(), new ReceiptIssuer(receiptKey, kid, cfg.origin()));
+      ReceiptIssuer issuer = new ReceiptIssuer(receiptKey, kid, cfg.origin());
+      Receipts receipts = new Receipts(store.log(), issuer);
+      KeyManager keyManager =
+          new KeyManager(
+              dir,
+              cfg.origin(),
+              protection,
+              keyring,
+              logSigner,
+              issuer,
+              entries,
+              commitLog,
+              clock,
+              random);
       Ledger ledger = new Ledger(store.usage(), clock, RESERVATION_HOLD);
       Settlements settlements = new Settlements(ledger);
       RateLimiter rateLimiter = new RateLimiter(Ticker.system());
@@ -259,9 +318,8 @@ public final class WardenServer implements AutoCloseable {
               new PolicyAdminApi(activePolicy, operators, store),
               new ApprovalApi(approvals, operators),
               new HealthApi(store, commitLog),
-              new dev.warden.server.http.LogApi(store.log(), commitLog, logSigner.vkey()),
-              new ProofApi(
-                  store.log(), commitLog, receipts, Jwks.of(receiptKey.publicKey()).toJson()),
+              new dev.warden.server.http.LogApi(store.log(), commitLog, keyManager::logKeys),
+              new ProofApi(store.log(), commitLog, receipts, keyManager::jwks),
               new ExecutionApi(
                   store.executions(),
                   new ExecutionResolutions(
@@ -272,7 +330,8 @@ public final class WardenServer implements AutoCloseable {
                       ledger,
                       settlements,
                       clock),
-                  operators));
+                  operators),
+              new KeysApi(keyManager, operators));
       http =
           HttpServerFactory.create(
               cfg, apis, pipeline::countUnauthenticated, mcp.any() ? mcp.servlet() : null);

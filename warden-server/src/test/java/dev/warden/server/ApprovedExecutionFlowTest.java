@@ -239,7 +239,9 @@ final class ApprovedExecutionFlowTest {
     // What the next start does after a crash here: the approval entry started the execution.
     WardenServer s = w.server();
     Entries entries =
-        new Entries(s.dataDir().loadParamsKey(), ServerConfig.load(s.dataDir()).params());
+        new Entries(
+            s.dataDir().loadKeys(TestKeys.PROTECTION).params(),
+            ServerConfig.load(s.dataDir()).params());
     assertThat(
             ExecutionRecovery.recover(
                 s.store().executions(), s.store().log(), entries, s.commitLog(), Clock.systemUTC()))

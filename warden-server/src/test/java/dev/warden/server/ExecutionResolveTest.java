@@ -118,7 +118,9 @@ final class ExecutionResolveTest {
     assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
     WardenServer s = w.server();
     Entries entries =
-        new Entries(s.dataDir().loadParamsKey(), ServerConfig.load(s.dataDir()).params());
+        new Entries(
+            s.dataDir().loadKeys(TestKeys.PROTECTION).params(),
+            ServerConfig.load(s.dataDir()).params());
     assertThat(
             ExecutionRecovery.recover(
                 s.store().executions(), s.store().log(), entries, s.commitLog(), Clock.systemUTC()))

@@ -103,7 +103,8 @@ class HttpSurfaceTest {
   @Test
   void tls_fromPemFiles_servesHttpsOnly() throws Exception {
     Path dir = tmp.resolve("tls");
-    DataDir d = DataDir.init(dir, "127.0.0.1:0", TestWarden.RANDOM, Clock.systemUTC());
+    DataDir d =
+        DataDir.init(dir, "127.0.0.1:0", TestWarden.RANDOM, Clock.systemUTC(), TestKeys.PROTECTION);
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
     Process p =
@@ -135,7 +136,8 @@ class HttpSurfaceTest {
     Files.writeString(
         d.config(), Files.readString(d.config()) + "tls:\n  cert: cert.pem\n  key: key.pem\n");
     try (WardenServer s =
-        WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom())) {
+        WardenServer.start(
+            d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION)) {
       assertThat(s.url()).startsWith("https://127.0.0.1:");
       SSLContext trustAll = SSLContext.getInstance("TLS");
       trustAll.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
@@ -158,7 +160,8 @@ class HttpSurfaceTest {
   @Test
   void tls_keyReadableByOthers_refusedAtStart() throws Exception {
     Path dir = tmp.resolve("tls-loose");
-    DataDir d = DataDir.init(dir, "127.0.0.1:0", TestWarden.RANDOM, Clock.systemUTC());
+    DataDir d =
+        DataDir.init(dir, "127.0.0.1:0", TestWarden.RANDOM, Clock.systemUTC(), TestKeys.PROTECTION);
     Files.writeString(dir.resolve("cert.pem"), "x");
     Files.writeString(dir.resolve("key.pem"), "x");
     Files.setPosixFilePermissions(
@@ -167,7 +170,12 @@ class HttpSurfaceTest {
         d.config(), Files.readString(d.config()) + "tls:\n  cert: cert.pem\n  key: key.pem\n");
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
-                WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom())
+                WardenServer.start(
+                        d,
+                        ServerConfig.load(d),
+                        Clock.systemUTC(),
+                        new SecureRandom(),
+                        TestKeys.PROTECTION)
                     .close())
         .isInstanceOf(WardenServer.StartupException.class);
   }

@@ -20,9 +20,15 @@ class InsecureModeTest {
   @Test
   void noOperatorAuth_acceptsTokenlessAdmin_logsItAndRecordsTheSubject() throws Exception {
     DataDir d =
-        DataDir.init(tmp.resolve("d"), "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+        DataDir.init(
+            tmp.resolve("d"),
+            "127.0.0.1:0",
+            new SecureRandom(),
+            Clock.systemUTC(),
+            TestKeys.PROTECTION);
     ServerConfig cfg = ServerConfig.load(d).withFlags(new ServerConfig.Flags(false, false, true));
-    try (WardenServer s = WardenServer.start(d, cfg, Clock.systemUTC(), new SecureRandom())) {
+    try (WardenServer s =
+        WardenServer.start(d, cfg, Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION)) {
       HttpResponse<String> r =
           HttpClient.newHttpClient()
               .send(
@@ -54,12 +60,20 @@ class InsecureModeTest {
   @Test
   void noOperatorAuth_onPublicAddress_refused() throws Exception {
     DataDir d =
-        DataDir.init(tmp.resolve("d"), "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+        DataDir.init(
+            tmp.resolve("d"),
+            "127.0.0.1:0",
+            new SecureRandom(),
+            Clock.systemUTC(),
+            TestKeys.PROTECTION);
     ServerConfig cfg =
         ServerConfig.load(d)
             .withListen("0.0.0.0:0")
             .withFlags(new ServerConfig.Flags(true, true, true));
-    assertThatThrownBy(() -> WardenServer.start(d, cfg, Clock.systemUTC(), new SecureRandom()))
+    assertThatThrownBy(
+            () ->
+                WardenServer.start(
+                    d, cfg, Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION))
         .isInstanceOf(WardenServer.StartupException.class)
         .hasMessageContaining("loopback only");
   }

@@ -36,7 +36,12 @@ class LogStartupCheckTest {
   private static void assertRefused(DataDir d, String why) {
     assertThatThrownBy(
             () ->
-                WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom())
+                WardenServer.start(
+                        d,
+                        ServerConfig.load(d),
+                        Clock.systemUTC(),
+                        new SecureRandom(),
+                        TestKeys.PROTECTION)
                     .close())
         .isInstanceOf(WardenServer.StartupException.class)
         .hasMessageContaining(why)

@@ -82,7 +82,8 @@ final class ReplicasOnPostgresTest {
             new DataDir(tmp.resolve("a"), url()),
             "127.0.0.1:0",
             TestWarden.RANDOM,
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            TestKeys.PROTECTION);
     DataDir second = new DataDir(copy(first.root(), tmp.resolve("b")), url());
 
     try (TestWarden a = TestWarden.start(first);
@@ -115,7 +116,9 @@ final class ReplicasOnPostgresTest {
     String origin = ServerConfig.load(first).origin();
     LogAuditor auditor =
         LogAuditor.trusting(
-            List.of(new NoteSigner(origin, first.loadCheckpointKey()).verifierKey()));
+            List.of(
+                new NoteSigner(origin, first.loadKeys(TestKeys.PROTECTION).checkpoint())
+                    .verifierKey()));
     try (Store store = PostgresStore.openForAudit(url())) {
       AuditResult result = auditor.audit(AuditSource.of(store.log()));
       assertThat(result).isInstanceOf(AuditResult.Clean.class);

@@ -19,7 +19,12 @@ final class ServerConfigAdaptersTest {
 
   private DataDir dir(String extra) throws Exception {
     DataDir d =
-        DataDir.init(tmp.resolve("data"), "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+        DataDir.init(
+            tmp.resolve("data"),
+            "127.0.0.1:0",
+            new SecureRandom(),
+            Clock.systemUTC(),
+            TestKeys.PROTECTION);
     Files.writeString(d.config(), Files.readString(d.config()) + extra);
     return d;
   }

@@ -50,7 +50,9 @@ final class TestWarden implements AutoCloseable {
 
   /** A Warden that tells {@code events} when credentials are cut off. */
   static TestWarden start(Path tmp, String extraConfig, CredentialEvents events) throws Exception {
-    DataDir d = DataDir.init(tmp.resolve("data"), "127.0.0.1:0", RANDOM, Clock.systemUTC());
+    DataDir d =
+        DataDir.init(
+            tmp.resolve("data"), "127.0.0.1:0", RANDOM, Clock.systemUTC(), TestKeys.PROTECTION);
     // Summaries every second, so a test can see them without waiting 10 s.
     java.nio.file.Files.writeString(
         d.config(),
@@ -58,19 +60,25 @@ final class TestWarden implements AutoCloseable {
                 .replace("refusal_summary_interval: 10s", "refusal_summary_interval: 1s")
             + extraConfig);
     return new TestWarden(
-        d, WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), RANDOM, events));
+        d,
+        WardenServer.start(
+            d, ServerConfig.load(d), Clock.systemUTC(), RANDOM, TestKeys.PROTECTION, events));
   }
 
   /** A Warden on an existing data directory (a replica's copy, a PostgreSQL store). */
   static TestWarden start(DataDir d) throws Exception {
     return new TestWarden(
-        d, WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), RANDOM));
+        d,
+        WardenServer.start(
+            d, ServerConfig.load(d), Clock.systemUTC(), RANDOM, TestKeys.PROTECTION));
   }
 
   /** Stops the server and starts a new one on the same data directory. */
   void restart() throws Exception {
     server.close();
-    server = WardenServer.start(data, ServerConfig.load(data), Clock.systemUTC(), RANDOM);
+    server =
+        WardenServer.start(
+            data, ServerConfig.load(data), Clock.systemUTC(), RANDOM, TestKeys.PROTECTION);
   }
 
   WardenServer server() {

@@ -23,7 +23,14 @@ public final class WarrantKeys {
   /** Largest JWKS document read, in bytes. */
   public static final int MAX_BYTES = 64 * 1024;
 
-  private static final Set<String> MEMBERS = Set.of("kty", "crv", "x", "kid", "alg", "use");
+  private static final Set<String> MEMBERS =
+      Set.of("kty", "crv", "x", "kid", "alg", "use", "warden_compromised_since");
+
+  /**
+   * Warden's JWKS member marking a receipt key revoked as compromised since a time (RFC 3339). A
+   * warrant is short-lived and single-use, so a key carrying it is not trusted at all.
+   */
+  public static final String COMPROMISED = "warden_compromised_since";
 
   private final Map<String, byte[]> keys;
 
@@ -36,7 +43,8 @@ public final class WarrantKeys {
    * is {@code keys}, a non-empty array of keys with distinct kids. Each key has {@code kty} "OKP",
    * {@code crv} "Ed25519", {@code x} (canonical base64url of 32 bytes) and {@code kid} (its RFC
    * 7638 thumbprint), optionally {@code alg} "EdDSA" and {@code use} "sig", and nothing else: keys
-   * of other types (RSA, EC, X25519) and private keys ({@code d}) are refused.
+   * of other types (RSA, EC, X25519) and private keys ({@code d}) are refused. A key with {@code
+   * warden_compromised_since} is read and left out: no warrant verifies with it.
    *
    * @throws WarrantException {@code MALFORMED}, naming the key and the member
    */
@@ -48,17 +56,22 @@ public final class WarrantKeys {
       throw WarrantException.malformed("a JWKS is an object with one member, the array keys");
     }
     Map<String, byte[]> keys = new LinkedHashMap<>();
+    Set<String> kids = new java.util.HashSet<>();
     int index = 0;
     for (JsonNode jwk : root.get("keys")) {
       String where = "JWKS key " + index++;
       byte[] publicKey = ed25519(jwk, where);
       String kid = jwk.get("kid").textValue();
-      if (keys.putIfAbsent(kid, publicKey) != null) {
+      if (kids.contains(kid)) {
         throw WarrantException.malformed(where + " repeats kid " + StrictJson.quote(kid));
+      }
+      kids.add(kid);
+      if (!jwk.has(COMPROMISED)) {
+        keys.put(kid, publicKey);
       }
     }
     if (keys.isEmpty()) {
-      throw WarrantException.malformed("JWKS has no key");
+      throw WarrantException.malformed("JWKS has no key that is not marked compromised");
     }
     return new WarrantKeys(keys);
   }

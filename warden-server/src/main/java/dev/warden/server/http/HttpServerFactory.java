@@ -36,7 +36,8 @@ public final class HttpServerFactory {
       HealthApi health,
       LogApi log,
       ProofApi proofs,
-      ExecutionApi executions) {}
+      ExecutionApi executions,
+      KeysApi keys) {}
 
   /**
    * @param mcp the MCP gateways' servlet, mounted at {@code /mcp/*}; null without gateways
@@ -117,6 +118,9 @@ public final class HttpServerFactory {
           c.routes.post("/v1/admin/tokens", apis.admin()::createToken);
           c.routes.get("/v1/admin/tokens", apis.admin()::listTokens);
           c.routes.delete("/v1/admin/tokens/{id}", apis.admin()::revokeToken);
+          c.routes.get("/v1/admin/keys", apis.keys()::list);
+          c.routes.post("/v1/admin/keys/rotate", apis.keys()::rotate);
+          c.routes.post("/v1/admin/keys/revoke", apis.keys()::revoke);
           c.routes.get("/v1/admin/policy", apis.policy()::get);
           c.routes.put("/v1/admin/policy", apis.policy()::put);
           c.routes.get("/v1/admin/decisions/{id}", apis.policy()::decision);

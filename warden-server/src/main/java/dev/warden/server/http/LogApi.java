@@ -25,9 +25,9 @@ public final class LogApi {
 
   private final LogStore store;
   private final GroupCommitLog log;
-  private final String vkey;
+  private final java.util.function.Supplier<String> vkey;
 
-  public LogApi(LogStore store, GroupCommitLog log, String vkey) {
+  public LogApi(LogStore store, GroupCommitLog log, java.util.function.Supplier<String> vkey) {
     this.store = store;
     this.log = log;
     this.vkey = vkey;
@@ -45,9 +45,12 @@ public final class LogApi {
     ctx.contentType("text/plain; charset=utf-8").result(cp.note());
   }
 
-  /** {@code GET /.well-known/warden/log-key}: the C2SP vkey that verifies checkpoints. */
+  /**
+   * {@code GET /.well-known/warden/log-key}: the C2SP vkeys that verify checkpoints, one per line,
+   * the active key first ({@link dev.warden.note.LogKeys} format).
+   */
   public void logKey(Context ctx) {
-    ctx.contentType("text/plain; charset=utf-8").result(vkey + "\n");
+    ctx.contentType("text/plain; charset=utf-8").result(vkey.get());
   }
 
   /**

@@ -30,9 +30,13 @@ public final class ProofApi {
   private final LogStore store;
   private final GroupCommitLog log;
   private final Receipts receipts;
-  private final String jwks;
+  private final java.util.function.Supplier<String> jwks;
 
-  public ProofApi(LogStore store, GroupCommitLog log, Receipts receipts, String jwks) {
+  public ProofApi(
+      LogStore store,
+      GroupCommitLog log,
+      Receipts receipts,
+      java.util.function.Supplier<String> jwks) {
     this.store = store;
     this.log = log;
     this.receipts = receipts;
@@ -116,7 +120,7 @@ public final class ProofApi {
 
   /** {@code GET /.well-known/warden/jwks.json}. */
   public void jwks(Context ctx) {
-    ctx.contentType("application/json").result(jwks);
+    ctx.contentType("application/json").result(jwks.get());
   }
 
   private void requireSize(long size) throws RequestRejected {

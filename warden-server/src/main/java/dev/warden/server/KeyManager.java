@@ -1,0 +1,231 @@
+package dev.warden.server;
+
+import dev.warden.crypto.Ed25519KeyPair;
+import dev.warden.crypto.HmacKey;
+import dev.warden.crypto.KeyFiles;
+import dev.warden.crypto.KeyProtection;
+import dev.warden.error.RequestRejected;
+import dev.warden.log.Entries;
+import dev.warden.log.GroupCommitLog;
+import dev.warden.log.PendingEntry;
+import dev.warden.note.LogKeys;
+import dev.warden.note.NoteVerifierKey;
+import dev.warden.receipt.Jwk;
+import dev.warden.receipt.ReceiptIssuer;
+import dev.warden.server.Keyring.Which;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Rotates and revokes Warden's own keys on a running server (SPEC §14), and publishes every key's
+ * public part. One change at a time.
+ *
+ * <p>A rotation: the new key is generated and written beside the old one ({@code <name>.new},
+ * sealed like the others); a {@code key} entry naming the old and new key is appended and made
+ * durable — its batch's checkpoint is signed by the old checkpoint key, before the new key has
+ * signed anything; the new file replaces the old one (a retired HMAC key is kept under {@code
+ * keys/retired/}, an Ed25519 private key is gone); the keyring records the change; the published
+ * sets list the new key; and only then does the new key sign. A crash between the steps leaves the
+ * old key active (a stale {@code .new} file is removed at the next start) or the new key active and
+ * the keyring behind (reconciled at the next start).
+ */
+public final class KeyManager {
+  private final DataDir dir;
+  private final String origin;
+  private final KeyProtection protection;
+  private final LogSigner logSigner;
+  private final ReceiptIssuer receipts;
+  private final Entries entries;
+  private final GroupCommitLog log;
+  private final Clock clock;
+  private final SecureRandom random;
+  private volatile Keyring keyring;
+  private volatile String jwksJson;
+  private volatile String logKeysText;
+
+  KeyManager(
+      DataDir dir,
+      String origin,
+      KeyProtection protection,
+      Keyring keyring,
+      LogSigner logSigner,
+      ReceiptIssuer receipts,
+      Entries entries,
+      GroupCommitLog log,
+      Clock clock,
+      SecureRandom random) {
+    this.dir = dir;
+    this.origin = origin;
+    this.protection = protection;
+    this.logSigner = logSigner;
+    this.receipts = receipts;
+    this.entries = entries;
+    this.log = log;
+    this.clock = clock;
+    this.random = random;
+    publish(keyring);
+  }
+
+  /** {@code /.well-known/warden/jwks.json}: every receipt key. */
+  public String jwks() {
+    return jwksJson;
+  }
+
+  /** {@code /.well-known/warden/log-key}: every checkpoint key, in the {@link LogKeys} format. */
+  public String logKeys() {
+    return logKeysText;
+  }
+
+  public Keyring keyring() {
+    return keyring;
+  }
+
+  /** What a rotation did: the old and new key ids (and vkeys for a checkpoint key). */
+  public record Rotated(Which which, String oldId, String newId, Map<String, String> details) {}
+
+  /**
+   * Replaces the active key of {@code which} with a new one.
+   *
+   * @param operator the operator's subject, for the log
+   * @throws RequestRejected if the log cannot be written (nothing changed then)
+   * @throws IOException if a key file cannot be written
+   */
+  public synchronized Rotated rotate(Which which, String operator)
+      throws RequestRejected, IOException {
+    Path active = file(which);
+    Path fresh = active.resolveSibling(active.getFileName() + ".new");
+    Files.deleteIfExists(fresh);
+    Map<String, String> details = new LinkedHashMap<>();
+    Instant now = clock.instant();
+    Keyring next;
+    Runnable activate;
+    String oldId = keyring.active(which).map(Keyring.Key::id).orElse("");
+    String newId;
+    switch (which) {
+      case CHECKPOINT, RECEIPT -> {
+        Ed25519KeyPair key = Ed25519KeyPair.generate(random);
+        KeyFiles.writeNew(fresh, protection.seal(key.toPkcs8Der(), random));
+        newId = Jwk.thumbprint(key.publicKey());
+        if (which == Which.CHECKPOINT) {
+          details.put("old_vkey", logSigner.vkey());
+          details.put("new_vkey", NoteVerifierKey.of(origin, key.publicKey()).format());
+          activate = () -> logSigner.activate(key);
+        } else {
+          details.put(
+              "new_public_key", java.util.Base64.getEncoder().encodeToString(key.publicKey()));
+          activate = () -> receipts.activate(key);
+        }
+        next = keyring.add(which, key.publicKey(), now);
+      }
+      case HMAC -> {
+        HmacKey key = HmacKey.generate(random);
+        KeyFiles.writeNew(fresh, protection.seal(key.toPkcs8Der(), random));
+        newId = key.id();
+        activate = () -> entries.activateParamsKey(key);
+        next = keyring.addHmac(newId, now);
+      }
+      default -> throw new IllegalStateException();
+    }
+    Map<String, String> logged = new LinkedHashMap<>();
+    logged.put("old_key", oldId);
+    logged.put("new_key", newId);
+    logged.putAll(details);
+    try {
+      log.append(PendingEntry.of(entries.key(now, operator, "rotate", which.wire(), logged)));
+    } catch (RequestRejected e) {
+      Files.deleteIfExists(fresh);
+      throw e;
+    }
+    if (which == Which.HMAC) {
+      Files.createDirectories(dir.retiredKeys());
+      Files.copy(
+          active, dir.retiredKeys().resolve(oldId + ".key"), StandardCopyOption.COPY_ATTRIBUTES);
+    }
+    Files.move(fresh, active, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    next.save(dir.keyring());
+    publish(next); // published before the new key signs anything
+    activate.run();
+    return new Rotated(which, oldId, newId, details);
+  }
+
+  /**
+   * Marks a retired key compromised since {@code since}: a {@code key} entry, then the keyring and
+   * the published sets.
+   *
+   * @param id a key id; for a checkpoint key also its vkey or the vkey's 8-hex-digit key ID
+   * @throws IllegalArgumentException if there is no such key, it is the active one (rotate first),
+   *     or it is an HMAC key
+   */
+  public synchronized Keyring.Key revoke(Which which, String id, Instant since, String operator)
+      throws RequestRejected, IOException {
+    if (which == Which.HMAC) {
+      throw new IllegalArgumentException(
+          "an HMAC key signs nothing, so there is nothing to revoke; rotate it instead");
+    }
+    Keyring.Key key =
+        find(which, id)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "no " + which.wire() + " key " + id + " (warden keys list shows them)"));
+    if (key.active()) {
+      throw new IllegalArgumentException(
+          "key "
+              + key.id()
+              + " is the active "
+              + which.wire()
+              + " key; rotate it first (warden keys rotate --which "
+              + which.wire()
+              + "), then revoke it");
+    }
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("key", key.id());
+    details.put("compromised_since", since.toString());
+    if (which == Which.CHECKPOINT) {
+      details.put("vkey", NoteVerifierKey.of(origin, key.publicKey()).format());
+    }
+    log.append(
+        PendingEntry.of(entries.key(clock.instant(), operator, "revoke", which.wire(), details)));
+    Keyring next = keyring.compromised(which, key.id(), since);
+    next.save(dir.keyring());
+    publish(next);
+    return next.find(which, key.id()).orElseThrow();
+  }
+
+  private Optional<Keyring.Key> find(Which which, String id) {
+    Optional<Keyring.Key> k = keyring.find(which, id);
+    if (k.isPresent() || which != Which.CHECKPOINT) {
+      return k;
+    }
+    for (Keyring.Key c : keyring.keys(Which.CHECKPOINT)) {
+      NoteVerifierKey v = NoteVerifierKey.of(origin, c.publicKey());
+      if (v.format().equals(id) || HexFormat.of().toHexDigits(v.keyId()).equals(id)) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Path file(Which which) {
+    return switch (which) {
+      case CHECKPOINT -> dir.checkpointKey();
+      case RECEIPT -> dir.receiptKey();
+      case HMAC -> dir.paramsHmacKey();
+    };
+  }
+
+  private void publish(Keyring k) {
+    this.keyring = k;
+    this.jwksJson = k.jwks().toJson();
+    this.logKeysText = k.logKeys(origin).format();
+  }
+}

@@ -1,6 +1,7 @@
 package dev.warden.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.warden.httpsig.SignatureAlgorithms;
@@ -31,6 +32,96 @@ class OpensslInteropTest {
       present = false;
     }
     assumeTrue(present, "openssl is not installed");
+  }
+
+  @Test
+  void encryptedPkcs8_ourFile_opensslDecryptsToTheSamePublicKey() throws Exception {
+    Ed25519KeyPair kp = Ed25519KeyPair.generate(new SecureRandom());
+    Path key = dir.resolve("enc.pem");
+    KeyFiles.writeNew(
+        key,
+        KeyProtection.passphrase(KeyPassphrase.of("correct horse battery"))
+            .seal(kp.toPkcs8Der(), new SecureRandom()));
+    assertThat(Files.readString(key)).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+
+    Result r =
+        run(
+            List.of(
+                "openssl",
+                "pkey",
+                "-in",
+                key.toString(),
+                "-passin",
+                "pass:correct horse battery",
+                "-pubout"),
+            null);
+
+    assertThat(r.exit).as(r.err).isZero();
+    assertThat(r.out).isEqualTo(Ed25519KeyPair.toSpkiPem(kp.publicKey()));
+    Result wrong =
+        run(
+            List.of("openssl", "pkey", "-in", key.toString(), "-passin", "pass:wrong", "-pubout"),
+            null);
+    assertThat(wrong.exit).isNotZero();
+  }
+
+  @Test
+  void encryptedPkcs8_opensslPkcs8Topk8_loadsWithOpensslsPublicKey() throws Exception {
+    Path plain = dir.resolve("plain.pem");
+    Path enc = dir.resolve("enc.pem");
+    assertThat(
+            run(
+                    List.of(
+                        "openssl", "genpkey", "-algorithm", "ed25519", "-out", plain.toString()),
+                    null)
+                .exit)
+        .isZero();
+    Result topk8 =
+        run(
+            List.of(
+                "openssl",
+                "pkcs8",
+                "-topk8",
+                "-v2",
+                "aes-256-cbc",
+                "-v2prf",
+                "hmacWithSHA256",
+                "-iter",
+                "600000",
+                "-in",
+                plain.toString(),
+                "-out",
+                enc.toString(),
+                "-passout",
+                "pass:correct horse battery"),
+            null);
+    assertThat(topk8.exit).as(topk8.err).isZero();
+    Result pub = run(List.of("openssl", "pkey", "-in", plain.toString(), "-pubout"), null);
+
+    byte[] der =
+        EncryptedPkcs8.decrypt(
+            Files.readString(enc), KeyPassphrase.of("correct horse battery"), "enc.pem");
+
+    assertThat(Ed25519KeyPair.fromPkcs8Der(der).publicKey())
+        .isEqualTo(Ed25519KeyPair.publicKeyFromSpkiPem(pub.out));
+    assertThatThrownBy(
+            () ->
+                EncryptedPkcs8.decrypt(
+                    Files.readString(enc), KeyPassphrase.of("not the passphrase"), "enc.pem"))
+        .isInstanceOfSatisfying(
+            KeyFileException.class,
+            e -> assertThat(e.reason()).isEqualTo(KeyFileException.Reason.WRONG_PASSPHRASE));
+  }
+
+  @Test
+  void hmacKeyPkcs8_opensslAsn1parse_showsHmacWithSha256() throws Exception {
+    HmacKey k = HmacKey.generate(new SecureRandom());
+    Path der = dir.resolve("hmac.der");
+    Files.write(der, k.toPkcs8Der());
+    Result r = run(List.of("openssl", "asn1parse", "-inform", "DER", "-in", der.toString()), null);
+    assertThat(r.exit).as(r.err).isZero();
+    assertThat(r.out).contains("hmacWithSHA256");
+    assertThat(HmacKey.fromPkcs8Der(k.toPkcs8Der()).id()).isEqualTo(k.id());
   }
 
   @Test

@@ -85,6 +85,7 @@ class EntriesTest {
             "policy_hash",
             "expires",
             "params",
+            "params_key",
             "amount",
             "labels",
             "classification");

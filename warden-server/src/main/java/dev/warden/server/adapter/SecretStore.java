@@ -21,7 +21,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code secrets:} section of {@code warden.yaml}, resolved once at load: each entry is {@code
- * NAME: {env: VARIABLE}} or {@code NAME: {file: /absolute/path}}.
+ * NAME: {env: VARIABLE}} or {@code NAME: {file: /absolute/path}}. For {@code {env: VARIABLE}}, when
+ * {@code VARIABLE} is unset but {@code VARIABLE_FILE} is set, the secret is read from the file that
+ * names (the {@code _FILE} convention of container secrets); both set is an error.
  *
  * <p>A file must be a regular file (not a symbolic link), owned by the user Warden runs as and
  * readable by that user only (mode 0600 or 0400), at most {@value #MAX_FILE_BYTES} bytes, UTF-8;
@@ -108,11 +110,32 @@ public final class SecretStore {
       }
       String variable = variableNode.textValue();
       String value = env.apply(variable);
+      String file = env.apply(variable + "_FILE");
+      if (value != null && file != null) {
+        throw new AdapterConfigException(
+            Reason.SECRET,
+            at + "/env",
+            "both " + variable + " and " + variable + "_FILE are set; unset one of them");
+      }
+      if (value == null && file != null) {
+        Path path = Path.of(file);
+        if (!path.isAbsolute()) {
+          throw new AdapterConfigException(
+              Reason.SECRET,
+              at + "/env",
+              variable + "_FILE must be an absolute path to the secret's file");
+        }
+        return checked(readFile(path, at + "/env"), at + "/env", "file " + path);
+      }
       if (value == null) {
         throw new AdapterConfigException(
             Reason.SECRET,
             at + "/env",
-            "environment variable " + variable + " is not set; set it before starting Warden");
+            "environment variable "
+                + variable
+                + " (or "
+                + variable
+                + "_FILE, naming a file of mode 0600) is not set; set it before starting Warden");
       }
       return checked(value, at + "/env", "environment variable " + variable);
     }

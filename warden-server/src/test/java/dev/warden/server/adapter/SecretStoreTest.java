@@ -57,6 +57,22 @@ class SecretStoreTest {
   }
 
   @Test
+  void load_envUnsetButEnvFileSet_readsTheFile_bothSetRefused() throws Exception {
+    Path lf = secretFile(VALUE + "\n", "rw-------");
+    SecretStore store = load("a: {env: A_TOKEN}\n", Map.of("A_TOKEN_FILE", lf.toString()));
+    assertThat(store.get("a").orElseThrow().reveal()).isEqualTo(VALUE);
+
+    assertThat(
+            refused("a: {env: A_TOKEN}\n", Map.of("A_TOKEN", "x", "A_TOKEN_FILE", lf.toString()))
+                .getMessage())
+        .contains("both A_TOKEN and A_TOKEN_FILE are set");
+    Path loose = secretFile(VALUE, "rw-r--r--");
+    assertThat(
+            refused("a: {env: A_TOKEN}\n", Map.of("A_TOKEN_FILE", loose.toString())).getMessage())
+        .contains("chmod 600");
+  }
+
+  @Test
   void load_fileReadableByGroupOrOthers_refusedWithTheFix() throws Exception {
     for (String mode : new String[] {"rw-r-----", "rw----r--", "rw-rw-rw-"}) {
       Path f = secretFile(VALUE, mode);

@@ -34,6 +34,16 @@ class CliTest {
   record Run(int exit, String out, String err) {}
 
   static Run runWithInput(String stdin, String... args) {
+    return runWith(TestKeys.ENV, stdin, args);
+  }
+
+  /** Runs the CLI with {@code env} as its environment. */
+  static Run run(java.util.function.Function<String, String> env, String... args) {
+    return runWith(env, "", args);
+  }
+
+  private static Run runWith(
+      java.util.function.Function<String, String> env, String stdin, String... args) {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     InputStream oldIn = System.in;
@@ -43,7 +53,7 @@ class CliTest {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-      int code = Main.run(TestKeys.ENV, args);
+      int code = Main.run(env, args);
       return new Run(
           code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {

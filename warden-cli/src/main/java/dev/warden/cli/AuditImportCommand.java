@@ -4,6 +4,7 @@ import dev.warden.audit.AuditResult;
 import dev.warden.audit.ExportSource;
 import dev.warden.audit.LogAuditor;
 import dev.warden.audit.LogImporter;
+import dev.warden.note.LogKeys;
 import dev.warden.note.NoteVerifierKey;
 import dev.warden.server.DataDir;
 import dev.warden.store.StoreException;
@@ -35,11 +36,12 @@ import picocli.CommandLine.Spec;
           + " verify'. The log is then written batch by batch with the original signed"
           + " checkpoints, so the new directory serves the same checkpoints and proofs.",
       "",
-      "Keys: without --log-key the new directory's own checkpoint key is trusted; for a log"
+      "Keys: without --log-key the new directory's own checkpoint keys (keys/keyring.json) are"
+          + " trusted; for a log"
           + " signed by another key, pass its vkey (the export's first line names it — trust it"
           + " only if you know it). The server signs new checkpoints with keys/checkpoint.key and"
           + " refuses to start on a log signed by another key: for a restore, put the original"
-          + " keys/ in place before starting it.",
+          + " keys/ (the key files and keys/keyring.json) in place before importing.",
       "",
       "Exit 0 imported, 1 the file does not verify (nothing written), 2 usage or I/O error."
     })
@@ -78,12 +80,13 @@ final class AuditImportCommand implements Callable<Integer> {
                 + origin
                 + "; set it to the export's origin first");
       }
-      NoteVerifierKey own = AuditSupport.ownKey(d);
-      List<NoteVerifierKey> keys = logKeys.isEmpty() ? List.of(own) : AuditSupport.keys(logKeys);
+      LogKeys ownKeys = AuditSupport.ownKeys(d);
+      NoteVerifierKey own = ownKeys.keys().get(0);
+      List<NoteVerifierKey> keys = logKeys.isEmpty() ? ownKeys.keys() : AuditSupport.keys(logKeys);
       out.println(
           "Keys: "
               + String.join(", ", keys.stream().map(NoteVerifierKey::format).toList())
-              + (logKeys.isEmpty() ? " (the data directory's checkpoint key)" : ""));
+              + (logKeys.isEmpty() ? " (the data directory's checkpoint keys)" : ""));
       if (keys.stream().noneMatch(k -> k.format().equals(export.header().vkey()))) {
         err.println(
             "warden: the export says its log is signed by "

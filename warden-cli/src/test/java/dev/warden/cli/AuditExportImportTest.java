@@ -48,15 +48,19 @@ class AuditExportImportTest {
     return dir;
   }
 
-  /** A restore: the new directory gets the original checkpoint key before the import. */
+  /**
+   * A restore: the new directory gets the original checkpoint key and the keyring that lists it
+   * before the import.
+   */
   private Path freshDirWithOriginalKey(String name) throws Exception {
     Path dir = freshDir(name);
-    Path key = new DataDir(dir).checkpointKey();
-    Files.copy(
-        new DataDir(original).checkpointKey(),
-        key,
-        StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.COPY_ATTRIBUTES);
+    for (Path p : List.of(new DataDir(original).checkpointKey(), new DataDir(original).keyring())) {
+      Files.copy(
+          p,
+          new DataDir(dir).keys().resolve(p.getFileName()),
+          StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.COPY_ATTRIBUTES);
+    }
     return dir;
   }
 

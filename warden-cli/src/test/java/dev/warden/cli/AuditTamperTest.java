@@ -87,7 +87,7 @@ class AuditTamperTest {
         .isEqualTo(
             "Keys: "
                 + vkey
-                + " (the data directory's checkpoint key)\n"
+                + " (the data directory's checkpoint keys)\n"
                 + "OK: "
                 + AuditFixture.size(dir)
                 + " entries, "

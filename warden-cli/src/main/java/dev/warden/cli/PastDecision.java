@@ -129,7 +129,10 @@ record PastDecision(RulePolicy policy, PolicyRequest request, JsonNode entry, lo
     if (hashed) {
       out.add(
           "params were logged as HMACs or a digest (the params setting), so conditions that read"
-              + " request.params see those strings");
+              + " request.params see those strings"
+              + (entry.path("params_key").isTextual()
+                  ? " (HMAC key " + entry.path("params_key").asText() + ")"
+                  : ""));
     }
     return out;
   }

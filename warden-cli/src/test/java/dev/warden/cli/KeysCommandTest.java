@@ -41,6 +41,87 @@ class KeysCommandTest {
   }
 
   @Test
+  void verify_receiptOfKeyRevokedAsCompromised_exits1_beforeRevocationExits0() throws Exception {
+    Path dir = tmp.resolve("wd");
+    DataDir d =
+        DataDir.init(
+            dir, "127.0.0.1:0", new SecureRandom(), Clock.systemUTC(), TestKeys.PROTECTION);
+    String dd = dir.toString();
+    try (WardenServer server =
+        WardenServer.start(
+            d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION)) {
+      assertThat(CliTest.run("agent", "create", "bot-1", "--data-dir", dd).exit()).isZero();
+      CliTest.Run sent =
+          CliTest.run(
+              "send",
+              "--agent",
+              "bot-1",
+              "--data-dir",
+              dd,
+              "-d",
+              "{\"action\":\"payments.transfer\",\"resource\":\"acct/ops\"}");
+      assertThat(sent.exit()).as(sent.err()).isZero();
+      Path answer = Files.writeString(tmp.resolve("answer.json"), sent.out());
+      String jws = CliTest.JSON.readTree(sent.out()).path("receipt").path("jws").asText();
+      String oldKid =
+          CliTest.JSON
+              .readTree(java.util.Base64.getUrlDecoder().decode(jws.substring(0, jws.indexOf('.'))))
+              .path("kid")
+              .asText();
+
+      assertThat(CliTest.run("keys", "rotate", "--which", "receipt", "--data-dir", dd).exit())
+          .isZero();
+      Path logKey = fetch(server, "/.well-known/warden/log-key", "log-key.txt");
+      Path jwks = fetch(server, "/.well-known/warden/jwks.json", "jwks.json");
+      CliTest.Run ok =
+          CliTest.run(
+              "verify",
+              answer.toString(),
+              "--log-key",
+              logKey.toString(),
+              "--jwks",
+              jwks.toString());
+      assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
+
+      CliTest.Run revoked =
+          CliTest.run(
+              "keys",
+              "revoke",
+              "--which",
+              "receipt",
+              "--key",
+              oldKid,
+              "--compromised-since",
+              "2000-01-01T00:00:00Z",
+              "--data-dir",
+              dd);
+      assertThat(revoked.exit()).as(revoked.err()).isZero();
+      jwks = fetch(server, "/.well-known/warden/jwks.json", "jwks2.json");
+      CliTest.Run bad =
+          CliTest.run(
+              "verify",
+              answer.toString(),
+              "--log-key",
+              logKey.toString(),
+              "--jwks",
+              jwks.toString());
+      assertThat(bad.exit()).isEqualTo(1);
+      assertThat(bad.out()).startsWith("FAIL: KEY_COMPROMISED: receipt key " + oldKid);
+    }
+  }
+
+  private Path fetch(WardenServer server, String path, String name) throws Exception {
+    java.net.http.HttpResponse<String> r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + path))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return Files.writeString(tmp.resolve(name), r.body());
+  }
+
+  @Test
   void encrypt_plaintextDataDir_thenServeStartsWithThePassphrase() throws Exception {
     Path dir = tmp.resolve("plain");
     String dd = dir.toString();

@@ -146,7 +146,12 @@ public final class KeyManager {
       throw e;
     }
     if (which == Which.HMAC) {
-      Files.createDirectories(dir.retiredKeys());
+      if (!Files.isDirectory(dir.retiredKeys())) {
+        Files.createDirectory(
+            dir.retiredKeys(),
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      }
       Files.copy(
           active, dir.retiredKeys().resolve(oldId + ".key"), StandardCopyOption.COPY_ATTRIBUTES);
     }

@@ -9,13 +9,16 @@ import dev.warden.crypto.KeyFileException;
 import dev.warden.crypto.KeyFiles;
 import dev.warden.crypto.KeyProtection;
 import dev.warden.server.DataDir;
+import dev.warden.server.KeyManager;
 import dev.warden.server.Keyring;
+import dev.warden.server.ServerConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -80,7 +83,8 @@ final class KeysCommand {
       name = "rotate",
       mixinStandardHelpOptions = true,
       description = {
-        "Make a new key active on the running server, at once. The rotation is a 'key' log entry"
+        "Make a new key active on the running server, at once (or, with --offline, on a stopped"
+            + " data directory; that needs the key passphrase). The rotation is a 'key' log entry"
             + " signed under the old checkpoint key before the new key signs anything; old"
             + " public keys stay published (jwks.json, log-key), so old receipts and checkpoints"
             + " keep verifying. A rotated HMAC key is kept (encrypted) under keys/retired/.",
@@ -94,8 +98,20 @@ final class KeysCommand {
         description = "Which key to rotate.")
     String which;
 
+    @Option(
+        names = "--offline",
+        description =
+            "Rotate on a stopped data directory (with WARDEN_KEY_PASSPHRASE_FILE or"
+                + " WARDEN_KEY_PASSPHRASE set) instead of through the running server.")
+    boolean offline;
+
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+      if (offline) {
+        return offline();
+      }
       ObjectNode body = AdminClient.JSON.createObjectNode().put("which", which);
       AdminClient.Reply r = client().call("POST", "/v1/admin/keys/rotate", body);
       if (!r.ok()) {
@@ -114,6 +130,38 @@ final class KeysCommand {
         System.out.println("  new vkey: " + b.path("new_vkey").asText());
       }
       return 0;
+    }
+
+    private int offline() {
+      DataDir d = data.dataDir();
+      try {
+        Keyring.Which w = Keyring.Which.fromWire(which);
+        KeyProtection protection = KeyProtection.fromEnvironment(Main.env(spec), false);
+        KeyManager.Rotated r =
+            KeyManager.rotateOffline(
+                d,
+                ServerConfig.load(d),
+                protection,
+                w,
+                "offline:" + System.getProperty("user.name"),
+                Clock.systemUTC(),
+                new SecureRandom());
+        System.out.println(
+            "Rotated the " + w.wire() + " key: " + r.oldId() + " -> " + r.newId() + " (offline)");
+        if (r.details().containsKey("new_vkey")) {
+          System.out.println("  new vkey: " + r.details().get("new_vkey"));
+        }
+        return 0;
+      } catch (IllegalArgumentException | IOException e) {
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        System.err.println(
+            "warden: "
+                + msg
+                + (msg.contains("in use by")
+                    ? " (a server is running on it: rotate without --offline)"
+                    : ""));
+        return 2;
+      }
     }
   }
 

@@ -33,6 +33,20 @@ class KeysCommandTest {
       assertThat(r.out()).contains("Rotated the checkpoint key");
       assertThat(CliTest.run("agent", "create", "bot-2", "--data-dir", dd).exit()).isZero();
     }
+    CliTest.Run offline =
+        CliTest.run("keys", "rotate", "--which", "checkpoint", "--offline", "--data-dir", dd);
+    assertThat(offline.exit()).as(offline.err()).isZero();
+    assertThat(offline.out()).contains("(offline)");
+    // The server starts on the log signed under three checkpoint keys and goes on.
+    try (WardenServer server =
+        WardenServer.start(
+            d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION)) {
+      assertThat(CliTest.run("agent", "create", "bot-3", "--data-dir", dd).exit()).isZero();
+      CliTest.Run busy =
+          CliTest.run("keys", "rotate", "--which", "hmac", "--offline", "--data-dir", dd);
+      assertThat(busy.exit()).isEqualTo(2);
+      assertThat(busy.err()).contains("rotate without --offline");
+    }
     CliTest.Run list = CliTest.run("keys", "list", "--data-dir", dd);
     assertThat(list.out()).contains("checkpoint").contains("retired").contains("active");
     CliTest.Run audit = CliTest.run("audit", "verify", "--data-dir", dd);

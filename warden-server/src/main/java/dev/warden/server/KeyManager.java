@@ -163,6 +163,55 @@ public final class KeyManager {
   }
 
   /**
+   * Rotates a key of a stopped data directory: opens its store (failing while a server holds it),
+   * checks the log against its latest checkpoint as a start does, and rotates exactly as {@link
+   * #rotate} does on a running server — the {@code key} entry is signed under the old checkpoint
+   * key.
+   *
+   * @throws IOException if the keys cannot be used, the store cannot be opened (a server is
+   *     running: use the running server's API instead), or a file cannot be written
+   */
+  public static Rotated rotateOffline(
+      DataDir dir,
+      ServerConfig cfg,
+      KeyProtection protection,
+      Which which,
+      String operator,
+      Clock clock,
+      SecureRandom random)
+      throws IOException {
+    DataDir.Keys keys = dir.loadKeys(protection);
+    Keyring keyring = Keyring.loadOrEmpty(dir.keyring()).reconcile(keys, clock.instant());
+    keyring.save(dir.keyring());
+    try (dev.warden.store.sqlite.SqliteStore store =
+        dev.warden.store.sqlite.SqliteStore.open(dir.database(), clock)) {
+      LogSigner signer = new LogSigner(cfg.origin(), keys.checkpoint());
+      LogKeys logKeys = keyring.logKeys(cfg.origin());
+      LogStartupCheck.check(
+          store.log(),
+          logKeys.keys().stream().filter(k -> !logKeys.compromisedSince().containsKey(k)).toList());
+      GroupCommitLog log = GroupCommitLog.start(store.log(), signer);
+      try {
+        Entries entries = new Entries(keys.params(), cfg.params());
+        ReceiptIssuer issuer =
+            new ReceiptIssuer(
+                keys.receipt(), Jwk.thumbprint(keys.receipt().publicKey()), cfg.origin());
+        return new KeyManager(
+                dir, cfg.origin(), protection, keyring, signer, issuer, entries, log, clock, random)
+            .rotate(which, operator);
+      } finally {
+        log.close();
+      }
+    } catch (dev.warden.store.StoreException e) {
+      throw new IOException("cannot open the database: " + e.getMessage(), e);
+    } catch (WardenServer.StartupException e) {
+      throw new IOException(e.getMessage(), e);
+    } catch (RequestRejected e) {
+      throw new IOException("the log cannot be written: " + e.detail(), e);
+    }
+  }
+
+  /**
    * Marks a retired key compromised since {@code since}: a {@code key} entry, then the keyring and
    * the published sets.
    *

@@ -281,6 +281,13 @@ final class KeysCommand {
           return 2;
         }
       }
+      try {
+        // The public keyring (what audit verify trusts offline), for a directory from before it.
+        Keyring.ensure(d, d.loadKeys(protection), Clock.systemUTC().instant());
+      } catch (IOException e) {
+        System.err.println("warden: the keys are encrypted but do not load: " + e.getMessage());
+        return 2;
+      }
       System.out.println("The keys of " + d.root() + " are encrypted.");
       return 0;
     }

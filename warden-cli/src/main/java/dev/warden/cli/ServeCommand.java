@@ -85,11 +85,7 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig cfg =
         ServerConfig.load(d)
             .withFlags(
-                new ServerConfig.Flags(
-                    allowPublicBind,
-                    behindTlsProxy,
-                    insecureNoOperatorAuth,
-                    insecurePlaintextKeys));
+                new ServerConfig.Flags(allowPublicBind, behindTlsProxy, insecureNoOperatorAuth));
     if (listen != null) {
       cfg = cfg.withListen(listen);
     }

@@ -12,8 +12,10 @@ import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** {@code warden keys}: rotation on a running server, then the CLI audit across it; migration. */
+@ResourceLock("java.lang.System.out") // CliTest.run captures System.out and System.err
 class KeysCommandTest {
   @TempDir Path tmp;
 

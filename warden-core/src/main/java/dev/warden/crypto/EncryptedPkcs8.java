@@ -138,7 +138,8 @@ public final class EncryptedPkcs8 {
         throw malformed(what, "its AES IV is not 16 bytes");
       }
       ciphertext = info.getEncryptedData();
-    } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
+    } catch (RuntimeException e) {
+      // BouncyCastle's ASN.1 parsers signal bad input with several unchecked exceptions.
       throw malformed(what, "it is not an encrypted PKCS#8 private key");
     }
     byte[] plain;
@@ -159,7 +160,7 @@ public final class EncryptedPkcs8 {
         throw wrong(what);
       }
       return plain;
-    } catch (java.io.IOException | IllegalArgumentException | IllegalStateException e) {
+    } catch (java.io.IOException | RuntimeException e) {
       Arrays.fill(plain, (byte) 0);
       throw wrong(what);
     }

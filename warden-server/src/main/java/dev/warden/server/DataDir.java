@@ -141,9 +141,21 @@ public record DataDir(Path root, @Nullable String store) {
   public Keys loadKeys(KeyProtection protection) throws IOException {
     checkKeysDir();
     return new Keys(
-        Ed25519KeyPair.fromPkcs8Der(open(checkpointKey(), protection)),
-        Ed25519KeyPair.fromPkcs8Der(open(receiptKey(), protection)),
+        loadEd25519(checkpointKey(), protection),
+        loadEd25519(receiptKey(), protection),
         loadHmac(paramsHmacKey(), protection));
+  }
+
+  private Ed25519KeyPair loadEd25519(Path file, KeyProtection protection) throws IOException {
+    byte[] der = open(file, protection);
+    try {
+      return Ed25519KeyPair.fromPkcs8Der(der);
+    } catch (IllegalArgumentException e) {
+      throw new KeyFileException(
+          KeyFileException.Reason.MALFORMED, file + " does not hold an Ed25519 private key");
+    } finally {
+      java.util.Arrays.fill(der, (byte) 0);
+    }
   }
 
   /** The params HMAC key in {@code file} (active or retired). */

@@ -181,8 +181,7 @@ public final class KeyManager {
       SecureRandom random)
       throws IOException {
     DataDir.Keys keys = dir.loadKeys(protection);
-    Keyring keyring = Keyring.loadOrEmpty(dir.keyring()).reconcile(keys, clock.instant());
-    keyring.save(dir.keyring());
+    Keyring keyring = Keyring.ensure(dir, keys, clock.instant());
     try (dev.warden.store.sqlite.SqliteStore store =
         dev.warden.store.sqlite.SqliteStore.open(dir.database(), clock)) {
       LogSigner signer = new LogSigner(cfg.origin(), keys.checkpoint());

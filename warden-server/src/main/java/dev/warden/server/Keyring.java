@@ -239,6 +239,16 @@ public final class Keyring {
     return new Keyring(keys);
   }
 
+  /**
+   * The data directory's keyring made to agree with its unlocked keys ({@link #reconcile}), and
+   * written: at every start, and after {@code warden keys encrypt}.
+   */
+  public static Keyring ensure(DataDir dir, DataDir.Keys active, Instant now) throws IOException {
+    Keyring k = loadOrEmpty(dir.keyring()).reconcile(active, now);
+    k.save(dir.keyring());
+    return k;
+  }
+
   /** Reads {@code file}, or an empty keyring if there is none (a data directory from before). */
   static Keyring loadOrEmpty(Path file) throws IOException {
     return Files.exists(file) ? load(file) : new Keyring(List.of());

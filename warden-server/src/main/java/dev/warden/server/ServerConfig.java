@@ -47,19 +47,10 @@ public record ServerConfig(
    * @param behindTlsProxy a TLS-terminating proxy is in front: agents sign https:// URLs
    * @param insecureNoOperatorAuth development only: operator endpoints accept requests without a
    *     token; warned about at every start, logged, and refused on a non-loopback address
-   * @param insecurePlaintextKeys development only: private key files may be plaintext; warned about
-   *     at every start and logged
    */
   public record Flags(
-      boolean allowPublicBind,
-      boolean behindTlsProxy,
-      boolean insecureNoOperatorAuth,
-      boolean insecurePlaintextKeys) {
-    public static final Flags NONE = new Flags(false, false, false, false);
-
-    public Flags(boolean allowPublicBind, boolean behindTlsProxy, boolean insecureNoOperatorAuth) {
-      this(allowPublicBind, behindTlsProxy, insecureNoOperatorAuth, false);
-    }
+      boolean allowPublicBind, boolean behindTlsProxy, boolean insecureNoOperatorAuth) {
+    public static final Flags NONE = new Flags(false, false, false);
   }
 
   private static final ObjectMapper YAML =

@@ -157,8 +157,7 @@ public final class WardenServer implements AutoCloseable {
         }
       }
       keys = dir.loadKeys(protection);
-      keyring = Keyring.loadOrEmpty(dir.keyring()).reconcile(keys, clock.instant());
-      keyring.save(dir.keyring());
+      keyring = Keyring.ensure(dir, keys, clock.instant());
     } catch (IOException e) {
       throw new StartupException("cannot use Warden's keys: " + e.getMessage(), e);
     }

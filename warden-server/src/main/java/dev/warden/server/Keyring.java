@@ -128,6 +128,15 @@ public final class Keyring {
     List<Key> out = new ArrayList<>();
     for (Key k : keys) {
       if (k.id().equals(added.id()) && k.which() == which) {
+        // A key brought back (a restore) keeps its revocation: it never becomes clean again.
+        added =
+            new Key(
+                which,
+                added.id(),
+                added.publicKey(),
+                added.activated(),
+                null,
+                k.compromisedSince());
         continue;
       }
       out.add(

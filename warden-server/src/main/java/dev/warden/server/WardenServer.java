@@ -157,7 +157,24 @@ public final class WardenServer implements AutoCloseable {
         }
       }
       keys = dir.loadKeys(protection);
-      keyring = Keyring.ensure(dir, keys, clock.instant());
+      keyring = Keyring.loadOrEmpty(dir.keyring()).reconcile(keys, clock.instant());
+      for (Keyring.Which w : List.of(Keyring.Which.CHECKPOINT, Keyring.Which.RECEIPT)) {
+        Keyring.Key k = keyring.active(w).orElseThrow();
+        if (k.compromisedSince() != null) {
+          throw new StartupException(
+              "the active "
+                  + w.wire()
+                  + " key "
+                  + k.id()
+                  + " was revoked as compromised since "
+                  + k.compromisedSince()
+                  + "; replace it before starting: warden keys rotate --offline --which "
+                  + w.wire()
+                  + " --data-dir "
+                  + dir.root());
+        }
+      }
+      keyring.save(dir.keyring());
     } catch (IOException e) {
       throw new StartupException("cannot use Warden's keys: " + e.getMessage(), e);
     }

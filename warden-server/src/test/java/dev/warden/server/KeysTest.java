@@ -214,6 +214,8 @@ class KeysTest {
                   + "\"}");
       assertThat(refused.statusCode()).isEqualTo(409);
       assertThat(refused.body()).contains("rotate it first");
+      Path backup = tmp.resolve("receipt.key.backup");
+      Files.copy(w.data.receiptKey(), backup);
       assertThat(w.admin("POST", "/v1/admin/keys/rotate", "{\"which\":\"receipt\"}").statusCode())
           .isEqualTo(200);
 
@@ -236,6 +238,14 @@ class KeysTest {
               e -> assertThat(e.reason()).isEqualTo(ReceiptException.Reason.KEY_COMPROMISED));
       assertThat(w.entries("key").stream().filter(e -> e.path("op").asText().equals("revoke")))
           .hasSize(2);
+
+      // The compromised key brought back (a restore from an old backup) is refused at start,
+      // before the store is opened.
+      Files.copy(backup, w.data.receiptKey(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      assertThatThrownBy(() -> start(w.data, TestKeys.PROTECTION))
+          .isInstanceOf(WardenServer.StartupException.class)
+          .hasMessageContaining("revoked as compromised")
+          .hasMessageContaining("warden keys rotate --offline --which receipt");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.warden.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.warden.crypto.KeyPassphrase;
 import dev.warden.server.DataDir;
 import dev.warden.store.StoredCheckpoint;
 import dev.warden.store.sqlite.SqliteStore;
@@ -230,6 +231,18 @@ final class BenchServer implements AutoCloseable {
   /**
    * Runs this jar's {@code Main} with {@code args} in a new JVM, output appended to {@code log}.
    */
+  /**
+   * The key passphrase of the throwaway data directory: random, held by this process only and
+   * handed to the Warden processes it starts (never on a command line).
+   */
+  private static final String PASSPHRASE = randomPassphrase();
+
+  private static String randomPassphrase() {
+    byte[] b = new byte[24];
+    new java.security.SecureRandom().nextBytes(b);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
   private static Process launch(List<String> args, List<String> jvmOptions, Path log)
       throws IOException {
     List<String> cmd = new ArrayList<>();
@@ -242,10 +255,13 @@ final class BenchServer implements AutoCloseable {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
     cmd.addAll(args);
-    return new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().remove(KeyPassphrase.ENV_FILE);
+    pb.environment().put(KeyPassphrase.ENV, PASSPHRASE);
+    return pb.start();
   }
 
   private static URI awaitUrl(DataDir dir, Process p, Path log) throws Exception {

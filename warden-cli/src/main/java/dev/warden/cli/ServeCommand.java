@@ -5,6 +5,8 @@ import dev.warden.crypto.KeyProtection;
 import dev.warden.server.DataDir;
 import dev.warden.server.ServerConfig;
 import dev.warden.server.WardenServer;
+import dev.warden.server.http.HttpServerFactory;
+import dev.warden.server.logging.LogFormat;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -63,10 +65,26 @@ final class ServeCommand implements Callable<Integer> {
               + " and logged.")
   boolean insecurePlaintextKeys;
 
+  @Option(
+      names = "--log-format",
+      paramLabel = "json|text",
+      description =
+          "Log lines on stderr as JSON objects (default, for log collectors) or as text for"
+              + " people. Secrets are masked in both.")
+  String logFormat = "json";
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    LogFormat format;
+    try {
+      format = LogFormat.parse(logFormat);
+    } catch (IllegalArgumentException e) {
+      System.err.println("warden: " + e.getMessage());
+      return 2;
+    }
+    format.apply();
     DataDir d;
     try {
       d = store.apply(data.dataDir());
@@ -103,6 +121,8 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("warden: " + e.getMessage());
       return 2;
     }
+    // SIGHUP reloads the TLS files (changed files are also noticed within seconds without it).
+    HttpServerFactory.installSighup();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -34,6 +34,14 @@ final class LogSigner implements Checkpointer {
     return signer.verifierKey().format();
   }
 
+  /**
+   * Signs a note that is not a checkpoint (no verifier accepts it as one), to show the key can
+   * sign; {@code /readyz} calls it.
+   */
+  void probe() {
+    signer.sign("warden readiness probe\n");
+  }
+
   @Override
   public String sign(long size, byte[] root) {
     return signer.sign(new Checkpoint(origin, size, root).body());

@@ -11,6 +11,7 @@ import dev.warden.log.ParamsMode;
 import dev.warden.server.adapter.AdapterConfigException;
 import dev.warden.server.adapter.Adapters;
 import dev.warden.server.mcp.McpConfig;
+import dev.warden.server.operator.ClientCertificates;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -35,6 +36,7 @@ public record ServerConfig(
     Limits limits,
     @Nullable Path tlsCert,
     @Nullable Path tlsKey,
+    ClientCertificates clientCertificates,
     List<String> hosts,
     Flags flags,
     Adapters adapters,
@@ -60,7 +62,17 @@ public record ServerConfig(
   private static final Pattern DURATION = Pattern.compile("^(\\d{1,9})(ms|s|m|h|d)$");
 
   record Tls(
-      @JsonProperty("cert") @Nullable String cert, @JsonProperty("key") @Nullable String key) {}
+      @JsonProperty("cert") @Nullable String cert,
+      @JsonProperty("key") @Nullable String key,
+      @JsonProperty("client_ca") @Nullable String clientCa,
+      @JsonProperty("client_auth") @Nullable String clientAuth,
+      @JsonProperty("clients") @Nullable List<ClientFile> clients) {}
+
+  /** A client certificate that stands for an operator: {@code tls.clients[]}. */
+  record ClientFile(
+      @JsonProperty("sha256") @Nullable String sha256,
+      @JsonProperty("operator") @Nullable String operator,
+      @JsonProperty("scopes") @Nullable List<String> scopes) {}
 
   record LimitsFile(
       @JsonProperty("max_body_bytes") @Nullable Integer maxBodyBytes,
@@ -114,6 +126,12 @@ public record ServerConfig(
     if ((cert == null) != (key == null)) {
       throw new IOException(dir.config() + ": tls needs both cert and key");
     }
+    ClientCertificates clients;
+    try {
+      clients = clientCertificates(f.tls(), dir.root(), cert != null);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(dir.config() + ": " + e.getMessage(), e);
+    }
     Adapters adapters;
     McpConfig mcp;
     try {
@@ -131,6 +149,7 @@ public record ServerConfig(
         limits(f.limits()),
         cert,
         key,
+        clients,
         f.hosts() == null ? List.of() : List.copyOf(f.hosts()),
         Flags.NONE,
         adapters,
@@ -148,6 +167,7 @@ public record ServerConfig(
         limits,
         tlsCert,
         tlsKey,
+        clientCertificates,
         hosts,
         flags,
         adapters,
@@ -164,6 +184,7 @@ public record ServerConfig(
         limits,
         tlsCert,
         tlsKey,
+        clientCertificates,
         hosts,
         flags,
         adapters,
@@ -223,6 +244,36 @@ public record ServerConfig(
               + " (hosts: [\"warden.example.com\"]); a request addressed to any other Host is"
               + " refused, so a request signed for another server cannot be replayed here");
     }
+  }
+
+  private static ClientCertificates clientCertificates(
+      @Nullable Tls tls, Path root, boolean tlsOn) {
+    if (tls == null
+        || (tls.clientAuth() == null && tls.clientCa() == null && tls.clients() == null)) {
+      return ClientCertificates.NONE;
+    }
+    if (!tlsOn) {
+      throw new IllegalArgumentException(
+          "tls.client_ca and tls.client_auth need tls.cert and tls.key");
+    }
+    if (tls.clientAuth() == null) {
+      throw new IllegalArgumentException("tls.client_ca needs tls.client_auth: want or need");
+    }
+    List<ClientCertificates.OperatorCert> certs = new java.util.ArrayList<>();
+    for (ClientFile c : tls.clients() == null ? List.<ClientFile>of() : tls.clients()) {
+      if (c.sha256() == null || c.operator() == null || c.scopes() == null) {
+        throw new IllegalArgumentException(
+            "each of tls.clients needs sha256 (the certificate's fingerprint), operator (the"
+                + " subject recorded) and scopes");
+      }
+      certs.add(
+          new ClientCertificates.OperatorCert(
+              c.sha256(), c.operator(), java.util.Set.copyOf(c.scopes())));
+    }
+    return ClientCertificates.of(
+        ClientCertificates.Mode.parse(tls.clientAuth()),
+        tls.clientCa() == null ? null : root.resolve(tls.clientCa()),
+        certs);
   }
 
   private static Limits limits(@Nullable LimitsFile l) throws IOException {

@@ -38,8 +38,10 @@ import dev.warden.server.http.ExecutionApi;
 import dev.warden.server.http.HealthApi;
 import dev.warden.server.http.HttpServerFactory;
 import dev.warden.server.http.KeysApi;
+import dev.warden.server.http.MetricsApi;
 import dev.warden.server.http.PolicyAdminApi;
 import dev.warden.server.http.ProofApi;
+import dev.warden.server.http.WardenMetrics;
 import dev.warden.server.mcp.McpGateways;
 import dev.warden.server.mcp.McpUpstreams;
 import dev.warden.server.operator.AgentTokens;
@@ -83,6 +85,7 @@ public final class WardenServer implements AutoCloseable {
   private final String url;
   private final McpUpstreams mcpUpstreams;
   private final McpGateways mcp;
+  private final WardenMetrics metrics;
 
   private WardenServer(
       DataDir dataDir,
@@ -92,7 +95,9 @@ public final class WardenServer implements AutoCloseable {
       Housekeeping housekeeping,
       String url,
       McpUpstreams mcpUpstreams,
-      McpGateways mcp) {
+      McpGateways mcp,
+      WardenMetrics metrics) {
+    this.metrics = metrics;
     this.dataDir = dataDir;
     this.store = store;
     this.commitLog = commitLog;
@@ -141,6 +146,7 @@ public final class WardenServer implements AutoCloseable {
       KeyProtection protection,
       CredentialEvents events)
       throws StartupException {
+    dev.warden.server.logging.Redaction.registerEnvironment();
     try {
       cfg.checkBind();
     } catch (IOException e) {
@@ -190,13 +196,16 @@ public final class WardenServer implements AutoCloseable {
     Javalin http = null;
     McpUpstreams mcpUpstreams = null;
     McpGateways mcp = null;
+    WardenMetrics metrics = new WardenMetrics();
     try {
       LogSigner logSigner = new LogSigner(cfg.origin(), keys.checkpoint());
       LogKeys logKeys = keyring.logKeys(cfg.origin());
       LogStartupCheck.check(
           store.log(),
           logKeys.keys().stream().filter(k -> !logKeys.compromisedSince().containsKey(k)).toList());
-      commitLog = GroupCommitLog.start(store.log(), logSigner);
+      commitLog = GroupCommitLog.start(store.log(), metrics.observing(logSigner));
+      GroupCommitLog running = commitLog;
+      metrics.logSize(() -> running.head().size());
       ReplayGuard replay = new ReplayGuard(clock);
       replay.warm(store.log().liveNonces(clock.instant()));
       PolicyActivation activePolicy =
@@ -303,7 +312,8 @@ public final class WardenServer implements AutoCloseable {
               clock,
               cfg.flags().insecureNoOperatorAuth(),
               () -> activePolicy.get().rateLimits(),
-              rateLimiter);
+              rateLimiter,
+              cfg.clientCertificates());
       AllowedHosts allowedHosts = new AllowedHosts(cfg.hosts(), cfg.loopback());
       mcp =
           McpGateways.serve(
@@ -333,7 +343,7 @@ public final class WardenServer implements AutoCloseable {
                   CredentialEvents.all(mcp.events(), events)),
               new PolicyAdminApi(activePolicy, operators, store),
               new ApprovalApi(approvals, operators),
-              new HealthApi(store, commitLog),
+              new HealthApi(store, commitLog, clock, dir.root(), logSigner::probe),
               new dev.warden.server.http.LogApi(store.log(), commitLog, keyManager::logKeys),
               new ProofApi(store.log(), commitLog, receipts, keyManager::jwks),
               new ExecutionApi(
@@ -347,10 +357,11 @@ public final class WardenServer implements AutoCloseable {
                       settlements,
                       clock),
                   operators),
-              new KeysApi(keyManager, operators));
+              new KeysApi(keyManager, operators),
+              new MetricsApi(metrics, operators));
       http =
           HttpServerFactory.create(
-              cfg, apis, pipeline::countUnauthenticated, mcp.any() ? mcp.servlet() : null);
+              cfg, apis, pipeline::countUnauthenticated, metrics, mcp.any() ? mcp.servlet() : null);
       http.start();
 
       hk =
@@ -374,7 +385,7 @@ public final class WardenServer implements AutoCloseable {
               + ":"
               + http.port();
       WardenServer server =
-          new WardenServer(dir, store, commitLog, http, hk, url, mcpUpstreams, mcp);
+          new WardenServer(dir, store, commitLog, http, hk, url, mcpUpstreams, mcp, metrics);
       Files.writeString(dir.serverAddress(), server.url() + "\n");
       log.info("warden listening on {} (log size {})", server.url(), commitLog.head().size());
       return server;
@@ -400,6 +411,7 @@ public final class WardenServer implements AutoCloseable {
         commitLog.close();
       }
       store.close();
+      metrics.close();
       if (e instanceof StartupException se) {
         throw se;
       }
@@ -454,6 +466,7 @@ public final class WardenServer implements AutoCloseable {
     housekeeping.close();
     commitLog.close();
     store.close();
+    metrics.close();
     try {
       Files.deleteIfExists(dataDir.serverAddress());
     } catch (IOException e) {

@@ -79,7 +79,10 @@ public final class SecretStore {
             at,
             "a secret name is 1 to 64 of A-Z, a-z, 0-9 and '_', starting with a letter");
       }
-      out.put(name, new Secret(name, resolve(e.getValue(), at, env)));
+      String value = resolve(e.getValue(), at, env);
+      // Masked in every log line from now on, should anything ever echo it.
+      dev.warden.server.logging.Redaction.register(value);
+      out.put(name, new Secret(name, value));
     }
     return new SecretStore(Map.copyOf(out));
   }

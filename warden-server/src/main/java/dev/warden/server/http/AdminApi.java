@@ -308,7 +308,7 @@ public final class AdminApi {
   // ---- helpers --------------------------------------------------------------------------------
 
   private TokenRecord authorize(Context ctx) throws RequestRejected, StoreException {
-    return tokens.authorize(ctx.header("Authorization"), "admin");
+    return OperatorAuth.authorize(tokens, ctx, "admin");
   }
 
   private void audit(TokenRecord op, String what, String target, Map<String, String> details)

@@ -26,7 +26,15 @@ public final class AgentApi {
   }
 
   public void decide(Context ctx) throws RequestRejected {
-    respond(ctx, pipeline.decide(readCounted(ctx)));
+    respond(ctx, counted(ctx, pipeline.decide(readCounted(ctx))));
+  }
+
+  /** Marks a new decision for {@link SurfaceFilter} to count by outcome. */
+  private static DecisionResponse counted(Context ctx, DecisionResponse r) {
+    if (!r.replayed()) {
+      ctx.req().setAttribute(SurfaceFilter.DECISION, r.body());
+    }
+    return r;
   }
 
   /**
@@ -35,6 +43,11 @@ public final class AgentApi {
    */
   public void act(Context ctx) throws RequestRejected {
     ActionResponse r = pipeline.act(readCounted(ctx));
+    switch (r) {
+      case ActionResponse.Decided d -> counted(ctx, d.decision());
+      case ActionResponse.Denied d -> counted(ctx, d.decision());
+      case ActionResponse.Executed e -> counted(ctx, e.decision());
+    }
     switch (r) {
       case ActionResponse.Decided d -> respond(ctx, d.decision());
       case ActionResponse.Denied d -> ActionAnswers.denied(ctx, d.decision());

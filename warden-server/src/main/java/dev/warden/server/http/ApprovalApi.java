@@ -79,7 +79,7 @@ public final class ApprovalApi {
   }
 
   private String operator(Context ctx) throws RequestRejected, StoreException {
-    return tokens.authorize(ctx.header("Authorization"), "approver").subject();
+    return OperatorAuth.authorize(tokens, ctx, "approver").subject();
   }
 
   private static @Nullable String reason(Context ctx, boolean required) throws RequestRejected {

@@ -43,7 +43,7 @@ public final class ExecutionApi {
    * the reason); answers the execution.
    */
   public void resolve(Context ctx) throws RequestRejected, StoreException {
-    String operator = tokens.authorize(ctx.header("Authorization"), "admin").subject();
+    String operator = OperatorAuth.authorize(tokens, ctx, "admin").subject();
     JsonNode body =
         JsonBodies.object(
             ctx.bodyAsBytes(),
@@ -73,7 +73,7 @@ public final class ExecutionApi {
 
   /** {@code GET /v1/executions[?state=outcome_unknown|in_flight|succeeded|failed]}. */
   public void list(Context ctx) throws RequestRejected, StoreException {
-    tokens.authorize(ctx.header("Authorization"), "admin");
+    OperatorAuth.authorize(tokens, ctx, "admin");
     String wire = ctx.queryParam("state");
     ExecutionState state;
     try {

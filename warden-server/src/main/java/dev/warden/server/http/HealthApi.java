@@ -5,20 +5,88 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.log.GroupCommitLog;
 import dev.warden.store.Store;
 import dev.warden.store.StoreException;
+import dev.warden.store.StoredEntry;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code /healthz} (the process answers) and {@code /readyz} (it can decide: the store answers and
- * the log accepts writes). Public by design; they say what is wrong, never why in detail.
+ * {@code /healthz} (the process answers) and {@code /readyz} (it can decide). Ready means every
+ * check passes: the store answers a cheap query, the log accepts writes, the checkpoint key signs,
+ * the data directory's file system has room ({@link #MIN_FREE_BYTES}), and the clock is not behind
+ * the newest entry the log held at start. Each check reports {@code ok} or a stable code. Public by
+ * design; they say what is wrong, never why in detail (the server's log does).
  */
 public final class HealthApi {
+  private static final Logger log = LoggerFactory.getLogger(HealthApi.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final Store store;
-  private final GroupCommitLog log;
 
-  public HealthApi(Store store, GroupCommitLog log) {
+  /**
+   * Not ready when the data directory's file system has less free than the smaller of 100 MiB and 1
+   * % of its size (so a small test file system is not always "full").
+   */
+  static final long MIN_FREE_BYTES = 100L << 20;
+
+  static final int MIN_FREE_PERCENT = 1;
+
+  private final Store store;
+  private final GroupCommitLog log_;
+  private final Clock clock;
+  private final Path dataDir;
+  private final Runnable signerProbe;
+  private final long minFreeBytes;
+  private final int minFreePercent;
+  private final @Nullable Instant notBefore;
+
+  /**
+   * @param signerProbe signs a test message with the checkpoint key; throws if it cannot
+   */
+  public HealthApi(
+      Store store, GroupCommitLog log, Clock clock, Path dataDir, Runnable signerProbe) {
+    this(store, log, clock, dataDir, signerProbe, MIN_FREE_BYTES, MIN_FREE_PERCENT);
+  }
+
+  HealthApi(
+      Store store,
+      GroupCommitLog log,
+      Clock clock,
+      Path dataDir,
+      Runnable signerProbe,
+      long minFreeBytes,
+      int minFreePercent) {
+    this.minFreePercent = minFreePercent;
     this.store = store;
-    this.log = log;
+    this.log_ = log;
+    this.clock = clock;
+    this.dataDir = dataDir;
+    this.signerProbe = signerProbe;
+    this.minFreeBytes = minFreeBytes;
+    this.notBefore = newestEntryTime(store, log.head().size());
+  }
+
+  /** The {@code ts} of the log's last entry, if it can be read. */
+  private static @Nullable Instant newestEntryTime(Store store, long size) {
+    if (size == 0) {
+      return null;
+    }
+    try {
+      List<StoredEntry> last = store.log().read(size - 1, size);
+      if (last.isEmpty()) {
+        return null;
+      }
+      String ts = JSON.readTree(last.get(0).entry()).path("ts").asText("");
+      return ts.isEmpty() ? null : Instant.parse(ts);
+    } catch (StoreException | IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   public void healthz(Context ctx) {
@@ -36,14 +104,32 @@ public final class HealthApi {
       checks.put("store", "store.unavailable");
       ready = false;
     }
-    if (log.healthy()) {
+    if (log_.healthy()) {
       checks.put("log", "ok");
     } else {
       checks.put("log", "store.unavailable");
       ready = false;
     }
+    try {
+      signerProbe.run();
+      checks.put("signer", "ok");
+    } catch (RuntimeException e) {
+      log.error("readyz: the checkpoint key cannot sign: {}", e.getMessage());
+      checks.put("signer", "signer.unavailable");
+      ready = false;
+    }
+    ready &= disk(checks, out);
+    Instant now = clock.instant();
+    if (notBefore != null && now.isBefore(notBefore)) {
+      log.error(
+          "readyz: the clock ({}) is behind the newest log entry at start ({})", now, notBefore);
+      checks.put("clock", "clock.behind_log");
+      ready = false;
+    } else {
+      checks.put("clock", "ok");
+    }
     out.put("status", ready ? "ready" : "not_ready");
-    out.put("log_size", log.head().size());
+    out.put("log_size", log_.head().size());
     try {
       // Crash leftovers for an operator to check at the upstream; readiness does not depend on it.
       out.put(
@@ -53,5 +139,23 @@ public final class HealthApi {
       // Already reported by the store check.
     }
     ctx.status(ready ? 200 : 503).contentType("application/json").result(out.toString());
+  }
+
+  private boolean disk(ObjectNode checks, ObjectNode out) {
+    try {
+      FileStore fs = Files.getFileStore(dataDir);
+      long free = fs.getUsableSpace();
+      long threshold = Math.min(minFreeBytes, fs.getTotalSpace() / 100 * minFreePercent);
+      out.put("disk_free_bytes", free);
+      if (free < threshold) {
+        checks.put("disk", "disk.low");
+        return false;
+      }
+      checks.put("disk", "ok");
+      return true;
+    } catch (IOException e) {
+      checks.put("disk", "disk.unavailable");
+      return false;
+    }
   }
 }

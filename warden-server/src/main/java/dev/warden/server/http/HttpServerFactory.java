@@ -22,8 +22,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServerFactory {
   private static final Logger log = LoggerFactory.getLogger(HttpServerFactory.class);
+
+  /** A connection that neither sends nor accepts a byte for this long is closed. */
   static final int IDLE_TIMEOUT_MS = 30_000;
+
   static final int MAX_CONNECTIONS = 4_096;
+
+  /** Warden's answers carry a few small headers; anything larger is a bug, not a need. */
+  static final int MAX_RESPONSE_HEADER_BYTES = 16 * 1024;
+
+  /**
+   * A body must arrive at least this fast (bytes per second, averaged from its first byte), so a
+   * client cannot hold a virtual thread and a connection by trickling a body in under the idle
+   * timeout; a 1 MiB body may take 4 minutes.
+   */
+  static final long MIN_REQUEST_DATA_RATE = 4 * 1024;
+
+  /** The same for a client that reads an answer too slowly. */
+  static final long MIN_RESPONSE_DATA_RATE = 4 * 1024;
 
   private HttpServerFactory() {}
 
@@ -37,7 +53,31 @@ public final class HttpServerFactory {
       LogApi log,
       ProofApi proofs,
       ExecutionApi executions,
-      KeysApi keys) {}
+      KeysApi keys,
+      MetricsApi metrics) {}
+
+  /**
+   * Makes SIGHUP reload the TLS files of the servers in this process ({@link TlsReloader}).
+   *
+   * @return whether the signal handler could be installed
+   */
+  public static boolean installSighup() {
+    return TlsReloader.installSighup();
+  }
+
+  /** The connector's HTTP settings: header sizes, timeouts, slow-client rates, no banners. */
+  static HttpConfiguration httpConfiguration(HttpConfiguration base, ServerConfig cfg) {
+    HttpConfiguration hc = new HttpConfiguration(base);
+    hc.setRequestHeaderSize(cfg.limits().maxHeaderBytes());
+    hc.setResponseHeaderSize(MAX_RESPONSE_HEADER_BYTES);
+    hc.setSendServerVersion(false);
+    hc.setSendXPoweredBy(false);
+    hc.setSendDateHeader(true);
+    hc.setIdleTimeout(IDLE_TIMEOUT_MS);
+    hc.setMinRequestDataRate(MIN_REQUEST_DATA_RATE);
+    hc.setMinResponseDataRate(MIN_RESPONSE_DATA_RATE);
+    return hc;
+  }
 
   /**
    * @param mcp the MCP gateways' servlet, mounted at {@code /mcp/*}; null without gateways
@@ -46,9 +86,17 @@ public final class HttpServerFactory {
       ServerConfig cfg,
       Apis apis,
       BiConsumer<ErrorCode, String> countRefusal,
+      WardenMetrics metrics,
       jakarta.servlet.http.@Nullable HttpServlet mcp) {
     return Javalin.create(
         c -> {
+          c.jetty.modifyServletContextHandler(
+              h ->
+                  h.addFilter(
+                      new org.eclipse.jetty.ee10.servlet.FilterHolder(
+                          new SurfaceFilter(metrics, cfg.tls())),
+                      "/*",
+                      java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
           if (mcp != null) {
             c.jetty.modifyServletContextHandler(
                 h -> {
@@ -65,24 +113,23 @@ public final class HttpServerFactory {
           c.router.ignoreTrailingSlashes = false;
           c.jetty.modifyServer(
               server -> {
-                server.setErrorHandler(new ProblemErrorHandler(countRefusal));
+                server.setErrorHandler(new ProblemErrorHandler(countRefusal, metrics, cfg.tls()));
                 server.addBean(
                     new org.eclipse.jetty.server.ConnectionLimit(MAX_CONNECTIONS, server));
               });
           c.jetty.addConnector(
               (server, httpConfig) -> {
-                HttpConfiguration hc = new HttpConfiguration(httpConfig);
-                hc.setRequestHeaderSize(cfg.limits().maxHeaderBytes());
-                hc.setSendServerVersion(false);
-                hc.setSendXPoweredBy(false);
-                hc.setIdleTimeout(IDLE_TIMEOUT_MS);
+                HttpConfiguration hc = httpConfiguration(httpConfig, cfg);
                 ServerConnector connector;
                 if (cfg.tls()) {
                   hc.addCustomizer(new SecureRequestCustomizer());
+                  var tls = Tls.contextFactory(cfg);
+                  // Started and stopped with the server; swaps certificates for new handshakes.
+                  server.addBean(new TlsReloader(cfg, tls, TlsReloader.POLL));
                   connector =
                       new ServerConnector(
                           server,
-                          new SslConnectionFactory(Tls.contextFactory(cfg), "http/1.1"),
+                          new SslConnectionFactory(tls, "http/1.1"),
                           new HttpConnectionFactory(hc));
                 } else {
                   connector = new ServerConnector(server, new HttpConnectionFactory(hc));
@@ -96,6 +143,7 @@ public final class HttpServerFactory {
           c.routes.before(Correlation::assign);
           c.routes.get("/healthz", apis.health()::healthz);
           c.routes.get("/readyz", apis.health()::readyz);
+          c.routes.get("/metrics", apis.metrics()::scrape);
 
           c.routes.get("/v1/log/checkpoint", apis.log()::checkpoint);
           c.routes.get("/v1/log/entries", apis.log()::entries);

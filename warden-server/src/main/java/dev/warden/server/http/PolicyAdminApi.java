@@ -42,7 +42,7 @@ public final class PolicyAdminApi {
 
   /** {@code GET /v1/admin/policy}: {@code {"hash", "text"}} of the active policy. */
   public void get(Context ctx) throws RequestRejected, StoreException {
-    tokens.authorize(ctx.header("Authorization"), "admin");
+    OperatorAuth.authorize(tokens, ctx, "admin");
     Policy p = policy.get();
     ObjectNode out = JSON.createObjectNode();
     out.put("hash", p.hash());
@@ -57,7 +57,7 @@ public final class PolicyAdminApi {
    * warden policy check} (shadowed or unreachable rules, ...), which do not stop an activation.
    */
   public void put(Context ctx) throws RequestRejected, StoreException {
-    String operator = tokens.authorize(ctx.header("Authorization"), "admin").subject();
+    String operator = OperatorAuth.authorize(tokens, ctx, "admin").subject();
     String text = utf8(ctx.bodyAsBytes());
     PolicyActivation.Outcome outcome;
     try {
@@ -91,7 +91,7 @@ public final class PolicyAdminApi {
    * (null when the entry has none). Needs the {@code auditor} scope.
    */
   public void decision(Context ctx) throws RequestRejected, StoreException {
-    tokens.authorize(ctx.header("Authorization"), "auditor");
+    OperatorAuth.authorize(tokens, ctx, "auditor");
     String id = ctx.pathParam("id");
     DecisionRef ref =
         store

@@ -16,9 +16,14 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class ProblemErrorHandler extends ErrorHandler {
   private final BiConsumer<ErrorCode, String> count;
+  private final WardenMetrics metrics;
+  private final boolean tls;
 
-  public ProblemErrorHandler(BiConsumer<ErrorCode, String> count) {
+  public ProblemErrorHandler(
+      BiConsumer<ErrorCode, String> count, WardenMetrics metrics, boolean tls) {
     this.count = count;
+    this.metrics = metrics;
+    this.tls = tls;
   }
 
   @Override
@@ -50,6 +55,11 @@ public final class ProblemErrorHandler extends ErrorHandler {
     byte[] body = Problems.bytes(Problems.document(code, detail, Correlation.newId()));
     response.setStatus(code.status());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problems.CONTENT_TYPE);
+    SurfaceFilter.HEADERS.forEach(response.getHeaders()::put);
+    if (tls) {
+      response.getHeaders().put("Strict-Transport-Security", SurfaceFilter.HSTS);
+    }
+    metrics.refusal(code);
     response.write(true, ByteBuffer.wrap(body), callback);
     return true;
   }

@@ -27,6 +27,7 @@ public final class Problems {
    * reasons} and {@code receipt}); the standard members win over any of the same name.
    */
   public static void write(Context ctx, RequestRejected r, ObjectNode more) {
+    ctx.req().setAttribute(SurfaceFilter.REFUSAL, r.code());
     ObjectNode p = more.deepCopy();
     p.setAll(document(r.code(), r.detail(), Correlation.of(ctx)));
     r.decisionId().ifPresent(id -> p.put("decision_id", id));

@@ -11,6 +11,7 @@ import dev.warden.store.StoreException;
 import dev.warden.store.TokenRecord;
 import dev.warden.store.TokenStore;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -36,6 +37,7 @@ public final class OperatorTokens {
   private final boolean disabled;
   private final Supplier<List<RateLimitRule>> limits;
   private final RateLimiter limiter;
+  private final ClientCertificates certificates;
 
   /**
    * @param disabled development only: accept operator requests without a token, recorded under
@@ -49,6 +51,20 @@ public final class OperatorTokens {
       boolean disabled,
       Supplier<List<RateLimitRule>> limits,
       RateLimiter limiter) {
+    this(store, clock, disabled, limits, limiter, ClientCertificates.NONE);
+  }
+
+  /**
+   * @param certificates client certificates that stand for operators (mTLS)
+   */
+  public OperatorTokens(
+      TokenStore store,
+      Clock clock,
+      boolean disabled,
+      Supplier<List<RateLimitRule>> limits,
+      RateLimiter limiter,
+      ClientCertificates certificates) {
+    this.certificates = certificates;
     this.store = store;
     this.clock = clock;
     this.disabled = disabled;
@@ -97,6 +113,31 @@ public final class OperatorTokens {
    */
   public TokenRecord authorize(@Nullable String authorization, String scope)
       throws RequestRejected, StoreException {
+    return authorize(authorization, null, scope);
+  }
+
+  /**
+   * Checks an {@code Authorization} header, or without one the client certificate of the
+   * connection, and the scope it needs.
+   *
+   * <p>A bearer token, when sent, is what authorizes the request (the certificate has then only let
+   * the connection in). Without one, a client certificate mapped in {@code tls.clients} authorizes
+   * with its mapping's subject and scopes: it chained to {@code tls.client_ca} during the handshake
+   * and its private key never crossed the wire. An unmapped certificate authorizes nothing.
+   *
+   * @param clientCertificate the leaf certificate the TLS handshake verified; null without one
+   * @return the token's record, or one made for the certificate (its id is {@code cert_} and the
+   *     first 16 hex digits of the fingerprint)
+   */
+  public TokenRecord authorize(
+      @Nullable String authorization, @Nullable X509Certificate clientCertificate, String scope)
+      throws RequestRejected, StoreException {
+    if (BearerTokens.blank(authorization) && clientCertificate != null) {
+      Optional<ClientCertificates.OperatorCert> mapped = certificates.operator(clientCertificate);
+      if (mapped.isPresent()) {
+        return byCertificate(mapped.get(), scope);
+      }
+    }
     if (disabled && BearerTokens.blank(authorization)) {
       return new TokenRecord(
           "tok_insecure", INSECURE_SUBJECT, SCOPES, new byte[32], clock.instant(), null, null);
@@ -123,6 +164,29 @@ public final class OperatorTokens {
       throw new RequestRejected(
           ErrorCode.AUTH_INSUFFICIENT_SCOPE,
           "this operation needs a token with the " + scope + " scope");
+    }
+    limitRate(t);
+    return t;
+  }
+
+  private TokenRecord byCertificate(ClientCertificates.OperatorCert c, String scope)
+      throws RequestRejected {
+    // Only for this check and the rate limiter; never stored.
+    TokenRecord t =
+        new TokenRecord(
+            "cert_" + c.fingerprint().substring(0, 16),
+            c.subject(),
+            c.scopes(),
+            java.util.HexFormat.of().parseHex(c.fingerprint()),
+            clock.instant(),
+            null,
+            null);
+    if (!t.scopes().contains(scope)) {
+      throw new RequestRejected(
+          ErrorCode.AUTH_INSUFFICIENT_SCOPE,
+          "this operation needs the "
+              + scope
+              + " scope, which the client certificate's mapping (tls.clients) does not give");
     }
     limitRate(t);
     return t;

@@ -8,6 +8,7 @@ import dev.warden.error.RequestRejected;
 import dev.warden.pipeline.ActionResponse;
 import dev.warden.pipeline.DecisionResponse;
 import dev.warden.pipeline.ExecutionView;
+import dev.warden.server.logging.Redaction;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -96,7 +97,13 @@ final class ActionAnswers {
     } else {
       String text = utf8(body);
       if (text != null) {
-        o.put("body", text);
+        // An upstream that echoes the credential Warden injected must not hand it to the agent;
+        // response_digest stays the digest of what the upstream sent.
+        String masked = Redaction.maskSecrets(text);
+        o.put("body", masked);
+        if (!masked.equals(text)) {
+          o.put("body_redacted", true);
+        }
       } else {
         o.put("body", Base64.getEncoder().encodeToString(body));
         o.put("body_encoding", "base64");

@@ -82,6 +82,7 @@ public final class WardenMetrics {
     Gauge.builder("warden.log.size", logSize, s -> (double) s.getAsLong())
         .description("entries in the log")
         .baseUnit("entries")
+        .strongReference(true) // the supplier is a lambda nothing else holds
         .register(registry);
   }
 

@@ -49,14 +49,20 @@ public final class Redaction {
     }
   }
 
-  /** {@code text} with every secret it contains masked. */
-  public static String redact(String text) {
+  /** {@code text} with every registered secret value masked (nothing else). */
+  public static String maskSecrets(String text) {
     String out = text;
     for (String s : SECRETS) {
       if (out.contains(s)) {
         out = out.replace(s, MASK);
       }
     }
+    return out;
+  }
+
+  /** {@code text} with every secret it contains masked. */
+  public static String redact(String text) {
+    String out = maskSecrets(text);
     if (out.contains("PRIVATE KEY-----")) {
       out = PEM_KEY.matcher(out).replaceAll("-----" + MASK + " PRIVATE KEY-----");
     }

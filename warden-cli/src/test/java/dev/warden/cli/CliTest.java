@@ -90,6 +90,15 @@ class CliTest {
   }
 
   @Test
+  void serve_unknownLogFormat_usageError() throws Exception {
+    Path dir = tmp.resolve("wd-log");
+    assertThat(run("init", "--data-dir", dir.toString()).exit()).isZero();
+    Run r = run("serve", "--data-dir", dir.toString(), "--log-format", "xml");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--log-format must be json or text");
+  }
+
+  @Test
   void serve_nonLoopbackWithoutFlags_refusedWithExplanation() throws Exception {
     Path dir = tmp.resolve("wd");
     assertThat(run("init", "--data-dir", dir.toString()).exit()).isZero();

@@ -16,6 +16,7 @@ public enum ErrorCode {
   AUTH_MISSING_TOKEN("auth.missing_token", 401, "Missing bearer token"),
   AUTH_BAD_TOKEN("auth.bad_token", 401, "Invalid bearer token"),
   AUTH_INSUFFICIENT_SCOPE("auth.insufficient_scope", 403, "Insufficient scope"),
+  AUTH_CERTIFICATE_MISMATCH("auth.certificate_mismatch", 403, "Client certificate mismatch"),
   REPLAY_NONCE_REUSED("replay.nonce_reused", 409, "Nonce reused"),
   REQUEST_DIGEST_MISMATCH("request.digest_mismatch", 400, "Content digest mismatch"),
   REQUEST_TOO_LARGE("request.too_large", 413, "Request too large"),

@@ -72,6 +72,7 @@ public record ServerConfig(
   record ClientFile(
       @JsonProperty("sha256") @Nullable String sha256,
       @JsonProperty("operator") @Nullable String operator,
+      @JsonProperty("agent") @Nullable String agent,
       @JsonProperty("scopes") @Nullable List<String> scopes) {}
 
   record LimitsFile(
@@ -260,11 +261,16 @@ public record ServerConfig(
       throw new IllegalArgumentException("tls.client_ca needs tls.client_auth: want or need");
     }
     List<ClientCertificates.OperatorCert> certs = new java.util.ArrayList<>();
+    List<ClientCertificates.AgentCert> agents = new java.util.ArrayList<>();
     for (ClientFile c : tls.clients() == null ? List.<ClientFile>of() : tls.clients()) {
-      if (c.sha256() == null || c.operator() == null || c.scopes() == null) {
+      if (c.sha256() != null && c.agent() != null && c.operator() == null && c.scopes() == null) {
+        agents.add(new ClientCertificates.AgentCert(c.sha256(), c.agent()));
+        continue;
+      }
+      if (c.sha256() == null || c.operator() == null || c.scopes() == null || c.agent() != null) {
         throw new IllegalArgumentException(
-            "each of tls.clients needs sha256 (the certificate's fingerprint), operator (the"
-                + " subject recorded) and scopes");
+            "each of tls.clients needs sha256 (the certificate's fingerprint) and either operator"
+                + " (the subject recorded) with scopes, or agent (the agent it is bound to)");
       }
       certs.add(
           new ClientCertificates.OperatorCert(
@@ -273,7 +279,8 @@ public record ServerConfig(
     return ClientCertificates.of(
         ClientCertificates.Mode.parse(tls.clientAuth()),
         tls.clientCa() == null ? null : root.resolve(tls.clientCa()),
-        certs);
+        certs,
+        agents);
   }
 
   private static Limits limits(@Nullable LimitsFile l) throws IOException {

@@ -332,7 +332,8 @@ public final class WardenServer implements AutoCloseable {
               new AgentApi(
                   pipeline,
                   new dev.warden.server.http.RequestReader(
-                      limits, cfg.tls() || cfg.flags().behindTlsProxy(), allowedHosts)),
+                      limits, cfg.tls() || cfg.flags().behindTlsProxy(), allowedHosts),
+                  cfg.clientCertificates()),
               new AdminApi(
                   store,
                   operators,

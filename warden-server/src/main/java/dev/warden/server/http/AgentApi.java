@@ -2,11 +2,16 @@ package dev.warden.server.http;
 
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
+import dev.warden.httpsig.LabeledSignature;
+import dev.warden.httpsig.SignatureException;
+import dev.warden.httpsig.SignatureHeaders;
 import dev.warden.pipeline.ActionResponse;
 import dev.warden.pipeline.DecisionPipeline;
 import dev.warden.pipeline.DecisionResponse;
+import dev.warden.server.operator.ClientCertificates;
 import io.javalin.http.Context;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,10 +24,20 @@ public final class AgentApi {
 
   private final DecisionPipeline pipeline;
   private final RequestReader reader;
+  private final ClientCertificates certificates;
 
   public AgentApi(DecisionPipeline pipeline, RequestReader reader) {
+    this(pipeline, reader, ClientCertificates.NONE);
+  }
+
+  /**
+   * @param certificates agents bound to client certificates ({@code tls.clients})
+   */
+  public AgentApi(
+      DecisionPipeline pipeline, RequestReader reader, ClientCertificates certificates) {
     this.pipeline = pipeline;
     this.reader = reader;
+    this.certificates = certificates;
   }
 
   public void decide(Context ctx) throws RequestRejected {
@@ -88,10 +103,40 @@ public final class AgentApi {
 
   private dev.warden.pipeline.IncomingRequest readCounted(Context ctx) throws RequestRejected {
     try {
-      return reader.read(ctx);
+      dev.warden.pipeline.IncomingRequest req = reader.read(ctx);
+      checkCertificate(ctx, req);
+      return req;
     } catch (RequestRejected r) {
       pipeline.countUnauthenticated(r.code(), ctx.ip());
       throw r;
+    }
+  }
+
+  /**
+   * Before the pipeline: a request of an agent bound to a client certificate must come with it. The
+   * agent is read from the signature's {@code keyid}; the pipeline then verifies the signature with
+   * that agent's key, so a request cannot name one agent here and be another.
+   */
+  private void checkCertificate(Context ctx, dev.warden.pipeline.IncomingRequest req)
+      throws RequestRejected {
+    if (certificates.agents().isEmpty()) {
+      return;
+    }
+    String keyId;
+    try {
+      List<LabeledSignature> sigs = SignatureHeaders.parse(req);
+      if (sigs.isEmpty()) {
+        return; // refused by the pipeline
+      }
+      keyId = sigs.get(0).params().keyId();
+    } catch (SignatureException e) {
+      return; // refused by the pipeline, with the reason
+    }
+    int slash = keyId.indexOf('/');
+    String agent = slash < 0 ? keyId : keyId.substring(0, slash);
+    String mismatch = certificates.agentMismatch(agent, Tls.clientCertificate(ctx.req()));
+    if (mismatch != null) {
+      throw new RequestRejected(ErrorCode.AUTH_CERTIFICATE_MISMATCH, mismatch);
     }
   }
 

@@ -26,13 +26,15 @@ import org.jspecify.annotations.Nullable;
  * @param mode whether the TLS handshake asks for a client certificate
  * @param ca the PEM bundle of CAs client certificates must chain to; null when mode is NONE
  * @param operators mapped operator certificates by lowercase hex fingerprint
+ * @param agents agent ids by the lowercase hex fingerprint of the certificate bound to them
  */
 public record ClientCertificates(
-    Mode mode, @Nullable Path ca, Map<String, OperatorCert> operators) {
+    Mode mode, @Nullable Path ca, Map<String, OperatorCert> operators, Map<String, String> agents) {
   private static final Pattern FINGERPRINT = Pattern.compile("^[0-9a-f]{64}$");
 
   /** No client certificates. */
-  public static final ClientCertificates NONE = new ClientCertificates(Mode.NONE, null, Map.of());
+  public static final ClientCertificates NONE =
+      new ClientCertificates(Mode.NONE, null, Map.of(), Map.of());
 
   /** Whether the TLS handshake asks for a client certificate. */
   public enum Mode {
@@ -86,22 +88,67 @@ public record ClientCertificates(
           "tls.client_auth needs tls.client_ca, the PEM bundle of CAs client certificates chain"
               + " to");
     }
-    if (mode == Mode.NONE && !operators.isEmpty()) {
+    if (mode == Mode.NONE && !(operators.isEmpty() && agents.isEmpty())) {
       throw new IllegalArgumentException("tls.clients needs tls.client_auth (want or need)");
     }
     operators = Map.copyOf(operators);
+    agents = Map.copyOf(agents);
+  }
+
+  /** An agent bound to a certificate. */
+  public record AgentCert(String fingerprint, String agent) {
+    public AgentCert {
+      fingerprint = normalize(fingerprint);
+      if (agent.isBlank()) {
+        throw new IllegalArgumentException("tls.clients: agent must not be empty");
+      }
+    }
   }
 
   /** Builds the mapping, refusing a fingerprint listed twice. */
-  public static ClientCertificates of(Mode mode, @Nullable Path ca, List<OperatorCert> certs) {
+  public static ClientCertificates of(
+      Mode mode, @Nullable Path ca, List<OperatorCert> operators, List<AgentCert> agents) {
     Map<String, OperatorCert> byFp = new LinkedHashMap<>();
-    for (OperatorCert c : certs) {
+    Map<String, String> agentByFp = new LinkedHashMap<>();
+    for (OperatorCert c : operators) {
       if (byFp.put(c.fingerprint(), c) != null) {
-        throw new IllegalArgumentException(
-            "tls.clients: the fingerprint " + c.fingerprint() + " is listed twice");
+        throw twice(c.fingerprint());
       }
     }
-    return new ClientCertificates(mode, ca, byFp);
+    for (AgentCert a : agents) {
+      if (byFp.containsKey(a.fingerprint()) || agentByFp.put(a.fingerprint(), a.agent()) != null) {
+        throw twice(a.fingerprint());
+      }
+    }
+    return new ClientCertificates(mode, ca, byFp, agentByFp);
+  }
+
+  private static IllegalArgumentException twice(String fp) {
+    return new IllegalArgumentException("tls.clients: the fingerprint " + fp + " is listed twice");
+  }
+
+  /**
+   * Checks that a signed request of {@code agent} may come over a connection with {@code leaf}: an
+   * agent bound to certificates needs one of them, and a certificate bound to an agent carries only
+   * that agent.
+   *
+   * @return null if it may, else what is wrong (for the problem's detail)
+   */
+  public @Nullable String agentMismatch(String agent, @Nullable X509Certificate leaf) {
+    if (agents.isEmpty()) {
+      return null;
+    }
+    String bound = leaf == null ? null : agents.get(fingerprint(leaf));
+    if (bound != null) {
+      return bound.equals(agent)
+          ? null
+          : "this connection's client certificate is bound to another agent (tls.clients)";
+    }
+    return agents.containsValue(agent)
+        ? "agent "
+            + agent
+            + " is bound to a client certificate (tls.clients): connect with that certificate"
+        : null;
   }
 
   /** The operator {@code leaf} stands for, if it is mapped. */

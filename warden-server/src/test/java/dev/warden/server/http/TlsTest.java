@@ -270,4 +270,102 @@ class TlsTest {
         .isInstanceOf(IOException.class)
         .hasMessageContaining("SHA-256 fingerprint");
   }
+
+  @Test
+  void agentBoundToCertificate_onlyWithItAndItCarriesNoOtherAgent() throws Exception {
+    Path certs = Files.createDirectories(tmp.resolve("certs"));
+    TestCerts.Pem server = TestCerts.server(certs, "server");
+    TestCerts.Pem ca = TestCerts.ca(certs, "clients-ca");
+    TestCerts.Pem carol = TestCerts.client(certs, "carol", ca);
+    DataDir d =
+        dataDir(
+            """
+            tls:
+              cert: %s
+              key: %s
+              client_ca: %s
+              client_auth: want
+              clients:
+                - sha256: "%s"
+                  agent: agent-1
+            """
+                .formatted(
+                    server.cert(),
+                    server.key(),
+                    ca.cert(),
+                    TestCerts.opensslFingerprint(carol.cert())));
+    try (WardenServer s = start(d)) {
+      SSLContext none = TestCerts.context(null);
+      SSLContext withCarol = TestCerts.context(carol);
+      dev.warden.httpsig.SigningKey one = agent(s, none, "agent-1");
+      dev.warden.httpsig.SigningKey two = agent(s, none, "agent-2");
+
+      assertThat(decide(s, withCarol, one).statusCode()).isEqualTo(200);
+      HttpResponse<String> withoutCert = decide(s, none, one);
+      assertThat(withoutCert.statusCode()).as(withoutCert.body()).isEqualTo(403);
+      assertThat(JSON.readTree(withoutCert.body()).path("code").asText())
+          .isEqualTo("auth.certificate_mismatch");
+      HttpResponse<String> otherAgent = decide(s, withCarol, two);
+      assertThat(otherAgent.statusCode()).isEqualTo(403);
+      assertThat(JSON.readTree(otherAgent.body()).path("code").asText())
+          .isEqualTo("auth.certificate_mismatch");
+      assertThat(decide(s, none, two).statusCode()).as("an unbound agent").isEqualTo(200);
+    }
+  }
+
+  private static dev.warden.httpsig.SigningKey agent(WardenServer s, SSLContext ctx, String id)
+      throws Exception {
+    byte[] seed = new byte[32];
+    new SecureRandom().nextBytes(seed);
+    dev.warden.httpsig.SigningKey key = dev.warden.httpsig.SigningKey.ed25519(id, seed);
+    String pub = java.util.Base64.getEncoder().encodeToString(key.publicKey().orElseThrow());
+    HttpClient c =
+        HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1).build();
+    HttpResponse<String> r =
+        c.send(
+            HttpRequest.newBuilder(URI.create(s.url() + "/v1/admin/agents"))
+                .header("Authorization", "Bearer " + s.dataDir().loadAdminToken())
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"id\":\""
+                            + id
+                            + "\",\"tenant\":\"acme\",\"keys\":[{\"alg\":\"ed25519\",\"public_key\":\""
+                            + pub
+                            + "\"}]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return key;
+  }
+
+  private static HttpResponse<String> decide(
+      WardenServer s, SSLContext ctx, dev.warden.httpsig.SigningKey key) throws Exception {
+    byte[] body =
+        "{\"action\":\"payments.transfer\",\"resource\":\"acct/ops\",\"amount\":{\"value\":\"1.00\",\"currency\":\"USD\"}}"
+            .getBytes(StandardCharsets.UTF_8);
+    URI target = URI.create(s.url() + "/v1/decisions");
+    java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+    headers.put("Content-Type", "application/json");
+    byte[] nonce = new byte[16];
+    new SecureRandom().nextBytes(nonce);
+    java.util.Map<String, String> added =
+        dev.warden.httpsig.MessageSigner.of(key)
+            .sign(
+                "POST",
+                target,
+                headers,
+                body,
+                System.currentTimeMillis() / 1000,
+                null,
+                java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(nonce));
+    HttpRequest.Builder b = HttpRequest.newBuilder(target);
+    headers.forEach(b::header);
+    added.forEach(b::header);
+    HttpClient c =
+        HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1).build();
+    return c.send(
+        b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
 }

@@ -69,22 +69,23 @@ final class ServeCommand implements Callable<Integer> {
       names = "--log-format",
       paramLabel = "json|text",
       description =
-          "Log lines on stderr as JSON objects (default, for log collectors) or as text for"
-              + " people. Secrets are masked in both.")
-  String logFormat = "json";
+          "Log lines on stderr as JSON objects (the default, for log collectors) or as text for"
+              + " people. Secrets are masked in both. Without it, logback.xml (or"
+              + " -Dlogback.configurationFile) decides.")
+  String logFormat;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    LogFormat format;
-    try {
-      format = LogFormat.parse(logFormat);
-    } catch (IllegalArgumentException e) {
-      System.err.println("warden: " + e.getMessage());
-      return 2;
+    if (logFormat != null) {
+      try {
+        LogFormat.parse(logFormat).apply();
+      } catch (IllegalArgumentException e) {
+        System.err.println("warden: " + e.getMessage());
+        return 2;
+      }
     }
-    format.apply();
     DataDir d;
     try {
       d = store.apply(data.dataDir());

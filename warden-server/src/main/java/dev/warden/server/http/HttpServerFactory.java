@@ -31,16 +31,6 @@ public final class HttpServerFactory {
   /** Warden's answers carry a few small headers; anything larger is a bug, not a need. */
   static final int MAX_RESPONSE_HEADER_BYTES = 16 * 1024;
 
-  /**
-   * A body must arrive at least this fast (bytes per second, averaged from its first byte), so a
-   * client cannot hold a virtual thread and a connection by trickling a body in under the idle
-   * timeout; a 1 MiB body may take 4 minutes.
-   */
-  static final long MIN_REQUEST_DATA_RATE = 4 * 1024;
-
-  /** The same for a client that reads an answer too slowly. */
-  static final long MIN_RESPONSE_DATA_RATE = 4 * 1024;
-
   private HttpServerFactory() {}
 
   /** The endpoint groups the routes dispatch to. */
@@ -65,7 +55,7 @@ public final class HttpServerFactory {
     return TlsReloader.installSighup();
   }
 
-  /** The connector's HTTP settings: header sizes, timeouts, slow-client rates, no banners. */
+  /** The connector's HTTP settings: header sizes, idle timeout, no banners. */
   static HttpConfiguration httpConfiguration(HttpConfiguration base, ServerConfig cfg) {
     HttpConfiguration hc = new HttpConfiguration(base);
     hc.setRequestHeaderSize(cfg.limits().maxHeaderBytes());
@@ -74,8 +64,9 @@ public final class HttpServerFactory {
     hc.setSendXPoweredBy(false);
     hc.setSendDateHeader(true);
     hc.setIdleTimeout(IDLE_TIMEOUT_MS);
-    hc.setMinRequestDataRate(MIN_REQUEST_DATA_RATE);
-    hc.setMinResponseDataRate(MIN_RESPONSE_DATA_RATE);
+    // No minimum data rates: Jetty measures them from the request's start, so a small body read
+    // late by a busy server "arrives" below any useful rate and the request fails (408). The idle
+    // timeout bounds every stalled read and write instead.
     return hc;
   }
 

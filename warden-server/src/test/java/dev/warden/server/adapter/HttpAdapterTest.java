@@ -261,6 +261,12 @@ class HttpAdapterTest {
 
       assertThat(out).isInstanceOf(Failed.class);
       assertThat(((Failed) out).reason()).isEqualTo(Reason.TIMEOUT);
+      // The request was sent; a loaded machine may dispatch it to the handler only after the
+      // 300 ms timeout, so wait for the upstream to record it.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (up.received().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
       assertThat(up.received()).hasSize(1);
     }
   }

@@ -166,7 +166,12 @@ class LogRedactionTest {
     dev.warden.server.http.TestCertsAccess.server(certs, "one");
     dev.warden.server.http.TestCertsAccess.server(certs, "two");
     DataDir d =
-        DataDir.init(tmp.resolve("tls-data"), "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+        DataDir.init(
+            tmp.resolve("tls-data"),
+            "127.0.0.1:0",
+            new SecureRandom(),
+            Clock.systemUTC(),
+            TestKeys.PROTECTION);
     Files.writeString(
         d.config(),
         Files.readString(d.config())
@@ -177,7 +182,12 @@ class LogRedactionTest {
             + "\n");
     assertThatThrownBy(
             () ->
-                WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom())
+                WardenServer.start(
+                        d,
+                        ServerConfig.load(d),
+                        Clock.systemUTC(),
+                        new SecureRandom(),
+                        TestKeys.PROTECTION)
                     .close())
         .isInstanceOf(WardenServer.StartupException.class)
         .hasMessageContaining("is not the private key of the certificate")

@@ -22,7 +22,11 @@ class PublicBindTest {
   private ServerConfig cfg(String extra, ServerConfig.Flags flags) throws Exception {
     DataDir d =
         DataDir.init(
-            tmp.resolve("d" + dirs++), "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+            tmp.resolve("d" + dirs++),
+            "127.0.0.1:0",
+            new SecureRandom(),
+            Clock.systemUTC(),
+            TestKeys.PROTECTION);
     Files.writeString(d.config(), Files.readString(d.config()) + extra);
     return ServerConfig.load(d).withListen("0.0.0.0:8421").withFlags(flags);
   }

@@ -12,14 +12,14 @@ import org.jspecify.annotations.Nullable;
  * environment is never changed), and a protection with few PBKDF2 iterations so the many servers
  * tests start do not each spend a second deriving keys.
  */
-final class TestKeys {
+public final class TestKeys {
   static final String PASSPHRASE = "test passphrase, not a secret";
 
   static final Map<String, String> ENV_MAP = Map.of(KeyPassphrase.ENV, PASSPHRASE);
 
   static final Function<String, @Nullable String> ENV = ENV_MAP::get;
 
-  static final KeyProtection PROTECTION;
+  public static final KeyProtection PROTECTION;
 
   static {
     try {

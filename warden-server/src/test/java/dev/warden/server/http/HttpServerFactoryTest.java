@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warden.server.DataDir;
 import dev.warden.server.ServerConfig;
+import dev.warden.server.TestKeys;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -18,7 +19,12 @@ class HttpServerFactoryTest {
   @Test
   void httpConfiguration_setsHeaderSizesAndIdleTimeout() throws Exception {
     DataDir d =
-        DataDir.init(tmp.resolve("d"), "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+        DataDir.init(
+            tmp.resolve("d"),
+            "127.0.0.1:0",
+            new SecureRandom(),
+            Clock.systemUTC(),
+            TestKeys.PROTECTION);
     ServerConfig cfg = ServerConfig.load(d);
 
     HttpConfiguration hc = HttpServerFactory.httpConfiguration(new HttpConfiguration(), cfg);

@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.server.DataDir;
 import dev.warden.server.ServerConfig;
+import dev.warden.server.TestKeys;
 import dev.warden.server.WardenServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,13 +44,19 @@ class TlsTest {
 
   private DataDir dataDir(String tls) throws Exception {
     DataDir d =
-        DataDir.init(tmp.resolve("data"), "127.0.0.1:0", new SecureRandom(), Clock.systemUTC());
+        DataDir.init(
+            tmp.resolve("data"),
+            "127.0.0.1:0",
+            new SecureRandom(),
+            Clock.systemUTC(),
+            TestKeys.PROTECTION);
     Files.writeString(d.config(), Files.readString(d.config()) + tls);
     return d;
   }
 
   private static WardenServer start(DataDir d) throws Exception {
-    return WardenServer.start(d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom());
+    return WardenServer.start(
+        d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION);
   }
 
   /** The certificate a new handshake presents. */

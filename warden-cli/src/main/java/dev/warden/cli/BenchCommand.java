@@ -133,9 +133,6 @@ final class BenchCommand implements Callable<Integer> {
     Path dir = Files.createTempDirectory("warden-bench-");
     try (BenchServer server = BenchServer.start(dir, mode.equals("act"), serverJvmOptions, err)) {
       List<SigningKey> agents = registerAgents(server);
-      err.printf("warden bench: measuring the crypto ceiling (%d s)…%n", ceilingSeconds);
-      int cores = Runtime.getRuntime().availableProcessors();
-      double ceiling = CryptoCeiling.measure(Duration.ofSeconds(ceilingSeconds), cores);
       URI base = server.url();
       LoadRun.Target target =
           new LoadRun.Target(
@@ -154,6 +151,10 @@ final class BenchCommand implements Callable<Integer> {
         runs.add(new Run(r, server.peakRssMib(), cpuPerDecision));
       }
       server.stop();
+      // Measured with the server stopped, so nothing else competes for the cores.
+      err.printf("warden bench: measuring the crypto ceiling (%d s)…%n", ceilingSeconds);
+      int cores = Runtime.getRuntime().availableProcessors();
+      double ceiling = CryptoCeiling.measure(Duration.ofSeconds(ceilingSeconds), cores);
       BenchServer.Batches batches = server.batches();
       if (json) {
         out.println(json(ceiling, cores, runs, batches));

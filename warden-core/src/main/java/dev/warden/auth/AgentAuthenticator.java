@@ -2,6 +2,7 @@ package dev.warden.auth;
 
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
+import dev.warden.httpsig.Ed25519PublicKey;
 import dev.warden.httpsig.HttpRequestView;
 import dev.warden.httpsig.LabeledSignature;
 import dev.warden.httpsig.SignatureAlgorithms;
@@ -15,9 +16,12 @@ import dev.warden.store.AgentRecord;
 import dev.warden.store.AgentStore;
 import dev.warden.store.KeyAlgorithm;
 import dev.warden.store.StoreException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -39,6 +43,11 @@ public final class AgentAuthenticator {
 
   private final AgentStore agents;
   private final Limits limits;
+
+  /** Agents' Ed25519 keys, decoded once (a verify then skips the point decompression). */
+  private final Map<ByteBuffer, Ed25519PublicKey> decoded = new ConcurrentHashMap<>();
+
+  private static final int MAX_DECODED = 100_000;
 
   public AgentAuthenticator(AgentStore agents, Limits limits) {
     this.agents = agents;
@@ -92,7 +101,7 @@ public final class AgentAuthenticator {
     try {
       byte[] base = SignatureBase.build(request, p);
       if (key.algorithm() == KeyAlgorithm.ED25519) {
-        SignatureAlgorithms.verifyEd25519(key.material(), base, sig.signature());
+        ed25519(key.material()).verify(base, sig.signature());
       } else {
         SignatureAlgorithms.verifyHmacSha256(key.material(), base, sig.signature());
       }
@@ -100,6 +109,24 @@ public final class AgentAuthenticator {
       throw rejection(e);
     }
     return new Authenticated(agent, key, p);
+  }
+
+  private Ed25519PublicKey ed25519(byte[] raw) throws SignatureException {
+    ByteBuffer k = ByteBuffer.wrap(raw);
+    Ed25519PublicKey key = decoded.get(k);
+    if (key == null) {
+      try {
+        key = Ed25519PublicKey.decode(raw);
+      } catch (IllegalArgumentException e) {
+        throw new SignatureException(
+            SignatureException.Reason.BAD_SIGNATURE, "the agent's ed25519 key is not valid");
+      }
+      if (decoded.size() >= MAX_DECODED) {
+        decoded.clear();
+      }
+      decoded.put(k, key);
+    }
+    return key;
   }
 
   private static AgentKey selectKey(

@@ -1,6 +1,5 @@
 package dev.warden.crypto;
 
-import dev.warden.httpsig.SignatureAlgorithms;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -82,9 +81,16 @@ public final class Ed25519KeyPair implements Ed25519Signer {
     return publicKey.clone();
   }
 
+  /**
+   * Signs with the public key derived from the seed at construction: without it BouncyCastle would
+   * derive it again on every signature, a second scalar multiplication that doubled the cost of
+   * each receipt and checkpoint.
+   */
   @Override
   public byte[] sign(byte[] message) {
-    return SignatureAlgorithms.signEd25519(seed, message);
+    byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+    Ed25519.sign(seed, 0, publicKey, 0, message, 0, message.length, signature, 0);
+    return signature;
   }
 
   public byte[] toPkcs8Pem() {

@@ -33,8 +33,20 @@ public final class CryptoCeiling {
     s.update(base, 0, base.length);
     byte[] signature = s.generateSignature();
 
-    // Warm up the JIT on this thread first, so the measured threads run compiled code.
-    pairs(agentPublic, warden, base, receipt, signature, System.nanoTime() + 1_000_000_000L);
+    // Warm up the JIT on every thread first (3 s), so the measured threads run compiled code.
+    run(threads, agentPublic, warden, base, receipt, signature, Duration.ofSeconds(3));
+    return run(threads, agentPublic, warden, base, receipt, signature, duration);
+  }
+
+  private static double run(
+      int threads,
+      Ed25519PublicKeyParameters agentPublic,
+      Ed25519PrivateKeyParameters warden,
+      byte[] base,
+      byte[] receipt,
+      byte[] signature,
+      Duration duration)
+      throws InterruptedException {
     LongAdder done = new LongAdder();
     long end = System.nanoTime() + duration.toNanos();
     List<Thread> workers = new ArrayList<>();

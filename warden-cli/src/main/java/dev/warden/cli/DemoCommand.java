@@ -20,11 +20,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -79,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
       if (keep) {
         out.println("\nData directory kept at " + dir);
       } else {
-        deleteTree(tmp);
+        BenchServer.deleteTree(tmp);
       }
     }
     return 0;
@@ -258,24 +255,5 @@ final class DemoCommand implements Callable<Integer> {
   private void step(String s) {
     out.println();
     out.println("== " + s);
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }

@@ -35,7 +35,7 @@ public final class KeysApi {
   }
 
   public void list(Context ctx) throws RequestRejected, StoreException {
-    tokens.authorize(ctx.header("Authorization"), "admin");
+    OperatorAuth.authorize(tokens, ctx, "admin");
     ObjectNode out = JSON.createObjectNode();
     ArrayNode a = out.putArray("keys");
     keys.keyring().keys().forEach(k -> a.add(render(k)));
@@ -43,7 +43,7 @@ public final class KeysApi {
   }
 
   public void rotate(Context ctx) throws RequestRejected, StoreException, IOException {
-    TokenRecord op = tokens.authorize(ctx.header("Authorization"), "admin");
+    TokenRecord op = OperatorAuth.authorize(tokens, ctx, "admin");
     JsonNode body = body(ctx);
     JsonBodies.only(body, "", "which");
     Keyring.Which which = which(body);
@@ -57,7 +57,7 @@ public final class KeysApi {
   }
 
   public void revoke(Context ctx) throws RequestRejected, StoreException, IOException {
-    TokenRecord op = tokens.authorize(ctx.header("Authorization"), "admin");
+    TokenRecord op = OperatorAuth.authorize(tokens, ctx, "admin");
     JsonNode body = body(ctx);
     JsonBodies.only(body, "", "which", "key", "compromised_since");
     Keyring.Which which = which(body);

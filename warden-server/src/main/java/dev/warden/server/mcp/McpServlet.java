@@ -110,7 +110,7 @@ final class McpServlet extends HttpServlet {
     }
     String session = req.getHeader(SESSION);
     if (session != null && !sessions.owns(session, caller, clock.instant())) {
-      rpcError(res, 404, null, -32001, "session not found; initialize a new one", null);
+      rpcError(res, 404, null, -32000, "session not found; initialize a new one", null);
       return;
     }
     byte[] checked = null;

@@ -37,7 +37,6 @@ import dev.warden.store.IdempotencyRecord;
 import dev.warden.store.LogStore;
 import dev.warden.store.NonceRecord;
 import dev.warden.store.StoreException;
-import dev.warden.store.StoredEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,11 +68,11 @@ public final class DecisionPipeline {
   private final GroupCommitLog log;
   private final LogStore logStore;
   private final RefusalSummaries summaries;
-  private final Receipts receipts;
   private final BudgetStage budgets;
   private final AgentRateLimits rateLimits;
   private final Approvals approvals;
   private final ActStage acts;
+  private final LoggedDecisions decisions;
 
   public DecisionPipeline(
       Clock clock,
@@ -105,11 +104,11 @@ public final class DecisionPipeline {
     this.log = log;
     this.logStore = logStore;
     this.summaries = summaries;
-    this.receipts = receipts;
     this.budgets = new BudgetStage(ledger, settlements);
     this.rateLimits = new AgentRateLimits(rateLimiter);
     this.approvals = approvals;
     this.acts = new ActStage(runner, executions, logStore, entries, log, budgets, clock);
+    this.decisions = new LoggedDecisions(logStore, receipts, approvals);
   }
 
   /** {@code POST /v1/decisions}: decide an action request and log the decision. */
@@ -149,7 +148,7 @@ public final class DecisionPipeline {
             idempotency.begin(
                 auth.agent().id(), idempotency.parseKey(idemKey), refusal.claimDigest, now);
         if (claim instanceof IdempotencyGuard.Start.Replay r) {
-          DecisionResponse done = replayed(r.decisionId()).withHeaders(refusal.headers);
+          DecisionResponse done = decisions.replayed(r.decisionId()).withHeaders(refusal.headers);
           return execute ? answerLogged(done) : new ActionResponse.Decided(done);
         }
       }
@@ -266,11 +265,11 @@ public final class DecisionPipeline {
         approvals.await(decisionId, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
       }
       DecisionResponse answer =
-          current(ref).withHeaders(rateLimits.current(auth.agent(), policy.get()));
+          decisions.current(ref).withHeaders(rateLimits.current(auth.agent(), policy.get()));
       // Only an approved escalation is executed after its decision entry; an allow executed at
       // once is answered by POST /v1/actions itself (and its retries).
       Optional<ExecutionView> executed =
-          answer.status() == 200 && approvalResolution(decisionId) != null
+          answer.status() == 200 && decisions.approvalResolution(decisionId) != null
               ? acts.finished(decisionId)
               : Optional.empty();
       return executed.isPresent()
@@ -291,13 +290,7 @@ public final class DecisionPipeline {
    * one — for a gateway holding the call it decided (the gateway authenticated the agent).
    */
   public DecisionResponse decision(String decisionId) throws RequestRejected, StoreException {
-    DecisionRef ref =
-        logStore
-            .findDecision(decisionId)
-            .orElseThrow(
-                () ->
-                    new RequestRejected(ErrorCode.REQUEST_NOT_FOUND, "no decision " + decisionId));
-    return current(ref);
+    return decisions.byId(decisionId);
   }
 
   /** Counts a refusal made before authentication by the HTTP layer (size, headers). */
@@ -437,7 +430,7 @@ public final class DecisionPipeline {
       budgets.spent(ctx.decisionId); // else settled by the act stage, by the outcome
     }
     int status = DecisionView.status(decision);
-    byte[] body = DecisionView.render(entry, index, receipts.receipt(entry, index));
+    byte[] body = decisions.render(entry, index);
     return new DecisionResponse(status, body, ctx.decisionId, false, java.util.Map.of());
   }
 
@@ -464,44 +457,6 @@ public final class DecisionPipeline {
     return done.status() == 200 && DecisionView.decisionOf(done.body()).equals("deny")
         ? new ActionResponse.Denied(done)
         : new ActionResponse.Decided(done);
-  }
-
-  private DecisionResponse replayed(String decisionId) throws RequestRejected, StoreException {
-    DecisionRef ref =
-        logStore
-            .findDecision(decisionId)
-            .orElseThrow(
-                () ->
-                    new IllegalStateException("idempotency record without decision " + decisionId));
-    return render(ref, true);
-  }
-
-  /** The decision as it stands: its resolving approval entry once there is one. */
-  private DecisionResponse current(DecisionRef ref) throws StoreException {
-    Long resolved = approvalResolution(ref.decisionId());
-    return resolved == null
-        ? render(ref, false)
-        : render(new DecisionRef(ref.decisionId(), ref.agentId(), resolved), false);
-  }
-
-  private @Nullable Long approvalResolution(String decisionId) throws StoreException {
-    try {
-      return approvals.find(decisionId).resolvedIndex();
-    } catch (RequestRejected notEscalated) {
-      return null;
-    }
-  }
-
-  private DecisionResponse render(DecisionRef ref, boolean replayed) throws StoreException {
-    List<StoredEntry> e = logStore.read(ref.index(), ref.index() + 1);
-    if (e.isEmpty()) {
-      throw new StoreException(
-          StoreException.Kind.CORRUPT, "decision " + ref.decisionId() + " points past the log");
-    }
-    byte[] entry = e.get(0).entry();
-    int status = DecisionView.status(DecisionView.decisionOf(entry));
-    byte[] body = DecisionView.render(entry, ref.index(), receipts.receipt(entry, ref.index()));
-    return new DecisionResponse(status, body, ref.decisionId(), replayed, java.util.Map.of());
   }
 
   private static RequestRejected storeUnavailable(StoreException e) {

@@ -282,7 +282,13 @@ final class McpServlet extends HttpServlet {
 
         @Override
         public void setReadListener(ReadListener listener) {
-          throw new UnsupportedOperationException("the body is already read");
+          // The whole body is here already: it is available, then all read.
+          try {
+            listener.onDataAvailable();
+            listener.onAllDataRead();
+          } catch (IOException e) {
+            listener.onError(e);
+          }
         }
       };
     }

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoreException.Kind;
+import dev.warden.store.jdbc.Jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,14 +17,9 @@ import java.time.Duration;
  * transactions. Commits are durable ({@code synchronous_commit=on} is set on every connection, so a
  * server configured otherwise cannot weaken it).
  */
-final class Database implements AutoCloseable {
-  /** Work done inside a transaction. */
-  @FunctionalInterface
-  interface Work<T> {
-    T run(Connection c) throws SQLException, StoreException;
-  }
-
+final class Database implements Jdbc, AutoCloseable {
   private final HikariDataSource pool;
+
   private final String name;
   private volatile boolean closed;
 
@@ -81,7 +77,8 @@ final class Database implements AutoCloseable {
   }
 
   /** Runs {@code work} in a transaction and commits it; anything thrown rolls it back. */
-  <T> T write(String what, Work<T> work) throws StoreException {
+  @Override
+  public <T> T write(String what, Work<T> work) throws StoreException {
     return transaction(what, work);
   }
 
@@ -89,7 +86,8 @@ final class Database implements AutoCloseable {
    * Runs {@code work} in a read-only transaction. Reads of several statements that must agree run
    * in one snapshot ({@link #snapshot}); a single statement sees one anyway.
    */
-  <T> T read(String what, Work<T> work) throws StoreException {
+  @Override
+  public <T> T read(String what, Work<T> work) throws StoreException {
     return transaction(what, work);
   }
 

@@ -7,6 +7,7 @@ import dev.warden.store.AgentStore;
 import dev.warden.store.KeyAlgorithm;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoreException.Kind;
+import dev.warden.store.jdbc.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -9,6 +9,7 @@ import dev.warden.store.ApprovalWrite;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoreException.Conflict;
 import dev.warden.store.StoreException.Kind;
+import dev.warden.store.jdbc.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -9,6 +9,7 @@ import dev.warden.store.Store;
 import dev.warden.store.StoreException;
 import dev.warden.store.TokenStore;
 import dev.warden.store.UsageStore;
+import dev.warden.store.jdbc.JdbcPolicyStore;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +48,7 @@ public final class PostgresStore implements Store {
   private final PostgresAgentStore agents;
   private final PostgresTokenStore tokens;
   private final PostgresLogStore log;
-  private final PostgresPolicyStore policies;
+  private final JdbcPolicyStore policies;
   private final PostgresUsageStore usage;
   private final PostgresApprovalStore approvals;
   private final PostgresExecutionStore executions;
@@ -59,7 +60,7 @@ public final class PostgresStore implements Store {
     this.agents = new PostgresAgentStore(db);
     this.tokens = new PostgresTokenStore(db);
     this.log = new PostgresLogStore(db, clock);
-    this.policies = new PostgresPolicyStore(db);
+    this.policies = new JdbcPolicyStore(db);
     this.usage = new PostgresUsageStore(db);
     this.approvals = new PostgresApprovalStore(db);
     this.executions = new PostgresExecutionStore(db);

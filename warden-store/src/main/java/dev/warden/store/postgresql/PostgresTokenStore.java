@@ -4,6 +4,7 @@ import dev.warden.store.StoreException;
 import dev.warden.store.StoreException.Kind;
 import dev.warden.store.TokenRecord;
 import dev.warden.store.TokenStore;
+import dev.warden.store.jdbc.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

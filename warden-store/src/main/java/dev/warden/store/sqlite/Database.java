@@ -2,6 +2,7 @@ package dev.warden.store.sqlite;
 
 import dev.warden.store.StoreException;
 import dev.warden.store.StoreException.Kind;
+import dev.warden.store.jdbc.Jdbc;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -32,19 +33,14 @@ import org.sqlite.SQLiteConfig;
  * <p>Transactions are begun and ended with SQL, not with JDBC's auto-commit switch: the driver
  * would begin the next transaction right after each commit and so hold the write lock forever.
  */
-final class Database implements AutoCloseable {
+final class Database implements Jdbc, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
   /** Read-only connections: enough for the request threads of a 2-core machine. */
   static final int READERS = 4;
 
-  /** Work done inside a transaction. */
-  @FunctionalInterface
-  interface Work<T> {
-    T run(Connection c) throws SQLException, StoreException;
-  }
-
   private final DatabaseFile file;
+
   private final int busyTimeoutMillis;
   private final ReentrantLock writeLock = new ReentrantLock();
   private @Nullable Connection writer; // guarded by writeLock
@@ -86,7 +82,8 @@ final class Database implements AutoCloseable {
    * Runs {@code work} in a write transaction and commits it (fsynced, {@code synchronous=FULL}).
    * Anything thrown rolls it back. Not reentrant: work must not start another transaction.
    */
-  <T> T write(String what, Work<T> work) throws StoreException {
+  @Override
+  public <T> T write(String what, Work<T> work) throws StoreException {
     if (writeLock.isHeldByCurrentThread()) {
       throw new IllegalStateException("the store was called from inside its own write transaction");
     }
@@ -127,7 +124,8 @@ final class Database implements AutoCloseable {
   }
 
   /** Runs {@code work} in a read transaction: one consistent snapshot of the database. */
-  <T> T read(String what, Work<T> work) throws StoreException {
+  @Override
+  public <T> T read(String what, Work<T> work) throws StoreException {
     if (closed) {
       throw closed();
     }

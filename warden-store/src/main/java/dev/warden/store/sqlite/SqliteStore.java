@@ -11,6 +11,7 @@ import dev.warden.store.StoreException;
 import dev.warden.store.StoreException.Kind;
 import dev.warden.store.TokenStore;
 import dev.warden.store.UsageStore;
+import dev.warden.store.jdbc.JdbcPolicyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -42,7 +43,7 @@ public final class SqliteStore implements Store {
   private final AgentStore agents;
   private final SqliteTokenStore tokens;
   private final SqliteLogStore log;
-  private final SqlitePolicyStore policies;
+  private final JdbcPolicyStore policies;
   private final SqliteUsageStore usage;
   private final SqliteApprovalStore approvals;
   private final SqliteExecutionStore executions;
@@ -60,7 +61,7 @@ public final class SqliteStore implements Store {
     this.agents = new CachedAgentStore(new SqliteAgentStore(db), MAX_CACHED_AGENTS);
     this.tokens = new SqliteTokenStore(db);
     this.log = new SqliteLogStore(db, clock);
-    this.policies = new SqlitePolicyStore(db);
+    this.policies = new JdbcPolicyStore(db);
     this.usage = new SqliteUsageStore(db);
     this.approvals = new SqliteApprovalStore(db);
     this.executions = new SqliteExecutionStore(db);

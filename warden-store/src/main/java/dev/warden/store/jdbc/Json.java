@@ -1,4 +1,4 @@
-package dev.warden.store.sqlite;
+package dev.warden.store.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** The JSON text columns: agent labels (an object of strings) and token scopes (an array). */
-final class Json {
+public final class Json {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
   private static final TypeReference<List<String>> SCOPES = new TypeReference<>() {};
@@ -21,11 +21,11 @@ final class Json {
   private Json() {}
 
   /** Labels as a JSON object, keys sorted so equal maps give equal text. */
-  static String labels(Map<String, String> labels) {
+  public static String labels(Map<String, String> labels) {
     return write(new TreeMap<>(labels));
   }
 
-  static Map<String, String> labels(String json) throws StoreException {
+  public static Map<String, String> labels(String json) throws StoreException {
     try {
       return MAPPER.readValue(json, LABELS);
     } catch (JsonProcessingException | RuntimeException e) {
@@ -35,11 +35,11 @@ final class Json {
   }
 
   /** Scopes as a sorted JSON array. */
-  static String scopes(Set<String> scopes) {
+  public static String scopes(Set<String> scopes) {
     return write(new TreeSet<>(scopes));
   }
 
-  static Set<String> scopes(String json) throws StoreException {
+  public static Set<String> scopes(String json) throws StoreException {
     try {
       return Set.copyOf(MAPPER.readValue(json, SCOPES));
     } catch (JsonProcessingException | RuntimeException e) {
@@ -48,11 +48,11 @@ final class Json {
   }
 
   /** A list of strings as a JSON array, in its order. */
-  static String list(List<String> values) {
+  public static String list(List<String> values) {
     return write(values);
   }
 
-  static List<String> list(String json) throws StoreException {
+  public static List<String> list(String json) throws StoreException {
     try {
       return List.copyOf(MAPPER.readValue(json, STRINGS));
     } catch (JsonProcessingException | RuntimeException e) {

@@ -1,4 +1,4 @@
-package dev.warden.store.postgresql;
+package dev.warden.store.jdbc;
 
 import dev.warden.store.PolicyStore;
 import dev.warden.store.StoreException;
@@ -10,10 +10,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** Policy texts in {@code policies}, by hash. */
-final class PostgresPolicyStore implements PolicyStore {
-  private final Database db;
+public final class JdbcPolicyStore implements PolicyStore {
+  private final Jdbc db;
 
-  PostgresPolicyStore(Database db) {
+  public JdbcPolicyStore(Jdbc db) {
     this.db = db;
   }
 

@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
       PolicyCommand.class,
       ApprovalsCommand.class,
       KeysCommand.class,
+      DoctorCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     },

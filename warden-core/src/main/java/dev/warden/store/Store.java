@@ -1,5 +1,7 @@
 package dev.warden.store;
 
+import java.util.List;
+
 /**
  * One Warden database. Thread-safe. Every method either completes durably or throws {@link
  * StoreException}; nothing is half-written.
@@ -29,6 +31,14 @@ public interface Store extends AutoCloseable {
    * @throws StoreException of kind {@code UNAVAILABLE} when it cannot
    */
   void checkHealth() throws StoreException;
+
+  /**
+   * Checks the database's own integrity, read-only: SQLite's {@code PRAGMA quick_check}, or the
+   * data checksum failures PostgreSQL has counted for the database. For {@code warden doctor}.
+   *
+   * @return each problem found, as the database words it; empty when none
+   */
+  List<String> integrityProblems() throws StoreException;
 
   @Override
   void close();

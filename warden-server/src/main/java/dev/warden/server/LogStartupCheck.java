@@ -1,5 +1,6 @@
 package dev.warden.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.log.MerkleFrontier;
 import dev.warden.note.Checkpoint;
 import dev.warden.note.NoteException;
@@ -8,9 +9,13 @@ import dev.warden.store.LogHead;
 import dev.warden.store.LogStore;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoredCheckpoint;
+import dev.warden.store.StoredEntry;
+import java.io.IOException;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Before Warden appends anything, the log it found must be the log it signed: the latest stored
@@ -18,7 +23,9 @@ import java.util.Optional;
  * database was edited, truncated or swapped, and appending — and signing a new checkpoint — would
  * paper over it; Warden refuses to start and says to run {@code warden audit verify}.
  */
-final class LogStartupCheck {
+public final class LogStartupCheck {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private LogStartupCheck() {}
 
   /**
@@ -26,7 +33,7 @@ final class LogStartupCheck {
    *     those a rotation retired (the latest checkpoint may predate the first batch of a new key),
    *     never one revoked as compromised
    */
-  static void check(LogStore log, List<NoteVerifierKey> keys)
+  public static void check(LogStore log, List<NoteVerifierKey> keys)
       throws StoreException, WardenServer.StartupException {
     LogHead head = log.head();
     Optional<StoredCheckpoint> latest = log.latestCheckpoint();
@@ -60,6 +67,24 @@ final class LogStartupCheck {
       if (!MessageDigest.isEqual(root, cp.root())) {
         throw refuse("the log's head does not match its latest signed checkpoint");
       }
+    }
+  }
+
+  /** The {@code ts} of the log's last entry, or null if the log is empty or it cannot be read. */
+  public static @Nullable Instant newestEntryTime(LogStore log) {
+    try {
+      long size = log.head().size();
+      if (size == 0) {
+        return null;
+      }
+      List<StoredEntry> last = log.read(size - 1, size);
+      if (last.isEmpty()) {
+        return null;
+      }
+      String ts = JSON.readTree(last.get(0).entry()).path("ts").asText("");
+      return ts.isEmpty() ? null : Instant.parse(ts);
+    } catch (StoreException | IOException | RuntimeException e) {
+      return null;
     }
   }
 

@@ -17,7 +17,7 @@ public final class TestKeys {
 
   static final Map<String, String> ENV_MAP = Map.of(KeyPassphrase.ENV, PASSPHRASE);
 
-  static final Function<String, @Nullable String> ENV = ENV_MAP::get;
+  public static final Function<String, @Nullable String> ENV = ENV_MAP::get;
 
   public static final KeyProtection PROTECTION;
 

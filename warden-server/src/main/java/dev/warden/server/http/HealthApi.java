@@ -3,9 +3,9 @@ package dev.warden.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.log.GroupCommitLog;
+import dev.warden.server.LogStartupCheck;
 import dev.warden.store.Store;
 import dev.warden.store.StoreException;
-import dev.warden.store.StoredEntry;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,24 +68,7 @@ public final class HealthApi {
     this.dataDir = dataDir;
     this.signerProbe = signerProbe;
     this.minFreeBytes = minFreeBytes;
-    this.notBefore = newestEntryTime(store, log.head().size());
-  }
-
-  /** The {@code ts} of the log's last entry, if it can be read. */
-  private static @Nullable Instant newestEntryTime(Store store, long size) {
-    if (size == 0) {
-      return null;
-    }
-    try {
-      List<StoredEntry> last = store.log().read(size - 1, size);
-      if (last.isEmpty()) {
-        return null;
-      }
-      String ts = JSON.readTree(last.get(0).entry()).path("ts").asText("");
-      return ts.isEmpty() ? null : Instant.parse(ts);
-    } catch (StoreException | IOException | RuntimeException e) {
-      return null;
-    }
+    this.notBefore = LogStartupCheck.newestEntryTime(store.log());
   }
 
   public void healthz(Context ctx) {
@@ -141,11 +123,20 @@ public final class HealthApi {
     ctx.status(ready ? 200 : 503).contentType("application/json").result(out.toString());
   }
 
+  /** Below this much free space on {@code fs}, Warden is not ready. */
+  public static long minFreeBytes(FileStore fs) throws IOException {
+    return minFreeBytes(fs, MIN_FREE_BYTES, MIN_FREE_PERCENT);
+  }
+
+  private static long minFreeBytes(FileStore fs, long bytes, int percent) throws IOException {
+    return Math.min(bytes, fs.getTotalSpace() / 100 * percent);
+  }
+
   private boolean disk(ObjectNode checks, ObjectNode out) {
     try {
       FileStore fs = Files.getFileStore(dataDir);
       long free = fs.getUsableSpace();
-      long threshold = Math.min(minFreeBytes, fs.getTotalSpace() / 100 * minFreePercent);
+      long threshold = minFreeBytes(fs, minFreeBytes, minFreePercent);
       out.put("disk_free_bytes", free);
       if (free < threshold) {
         checks.put("disk", "disk.low");

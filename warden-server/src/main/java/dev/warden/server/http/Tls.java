@@ -19,9 +19,11 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * and optionally a PEM bundle of CAs that client certificates must chain to (mTLS). {@link
  * TlsReloader} reads them again when they change.
  */
-final class Tls {
+public final class Tls {
   private static final Pattern KEY =
       Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
 
@@ -103,6 +105,34 @@ final class Tls {
       throw new IOException(
           "cannot use " + certFile + " and " + keyFile + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A certificate and the file it came from. */
+  public record FileCertificate(Path file, X509Certificate certificate) {}
+
+  /**
+   * Every certificate of {@code cfg}'s TLS files — the server's chain, then the client CAs — after
+   * the checks made at start (the key matches the chain's first certificate). For {@code warden
+   * doctor}.
+   *
+   * @throws IOException naming the file at fault
+   */
+  public static List<FileCertificate> certificates(ServerConfig cfg) throws IOException {
+    load(cfg);
+    List<FileCertificate> out = new ArrayList<>();
+    Path ca = cfg.clientCertificates().ca();
+    try {
+      for (Path file : ca == null ? List.of(cfg.tlsCert()) : List.of(cfg.tlsCert(), ca)) {
+        for (Certificate c : certificates(Objects.requireNonNull(file))) {
+          if (c instanceof X509Certificate x) {
+            out.add(new FileCertificate(file, x));
+          }
+        }
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    return out;
   }
 
   /** A digest of the TLS files' bytes, to notice a change (mtimes can be too coarse). */

@@ -15,8 +15,12 @@ import dev.warden.store.jdbc.JdbcPolicyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -187,6 +191,25 @@ public final class SqliteStore implements Store {
           return null;
         });
     db.read("health check", LogAppend::readHead);
+  }
+
+  @Override
+  public List<String> integrityProblems() throws StoreException {
+    return db.read(
+        "integrity check",
+        c -> {
+          List<String> problems = new ArrayList<>();
+          try (Statement st = c.createStatement();
+              ResultSet rs = st.executeQuery("PRAGMA quick_check")) {
+            while (rs.next()) {
+              String row = rs.getString(1);
+              if (!"ok".equals(row)) {
+                problems.add(row);
+              }
+            }
+          }
+          return problems;
+        });
   }
 
   /** The value of a PRAGMA on the write connection, e.g. {@code journal_mode} (for tests). */

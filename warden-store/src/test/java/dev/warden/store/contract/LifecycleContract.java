@@ -10,7 +10,7 @@ import dev.warden.store.StoreException;
 import dev.warden.store.StoreException.Kind;
 import org.junit.jupiter.api.Test;
 
-/** {@link Store#checkHealth} and {@link Store#close}. */
+/** {@link Store#checkHealth}, {@link Store#integrityProblems} and {@link Store#close}. */
 public interface LifecycleContract extends ContractFixture {
 
   @Test
@@ -20,6 +20,12 @@ public interface LifecycleContract extends ContractFixture {
 
     assertThat(store().log().head()).isEqualTo(LogHead.EMPTY);
     assertThat(store().agents().list()).isEmpty();
+  }
+
+  @Test
+  default void integrityProblems_soundStoreWithEntries_none() throws Exception {
+    store().log().append(ChainBatch.of(3, "integrity"));
+    assertThat(store().integrityProblems()).isEmpty();
   }
 
   @Test

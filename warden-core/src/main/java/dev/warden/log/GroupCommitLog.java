@@ -13,15 +13,16 @@ import dev.warden.store.SealedBatch;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoredCheckpoint;
 import dev.warden.store.StoredEntry;
-import dev.warden.store.TreeNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
@@ -42,7 +43,13 @@ public final class GroupCommitLog implements AutoCloseable {
   public static final int MAX_BATCH = 1_024;
   private static final Logger log = LoggerFactory.getLogger(GroupCommitLog.class);
 
-  private record Job(PendingEntry entry, CompletableFuture<Long> done) {}
+  /**
+   * An entry made durable: its index, and what its receipt needs without reading the store — the
+   * batch's proofs and the checkpoint signed over it.
+   */
+  public record Appended(long index, BatchProofs batch, StoredCheckpoint checkpoint) {}
+
+  private record Job(PendingEntry entry, CompletableFuture<Appended> done) {}
 
   private final LogStore store;
   private final Checkpointer checkpointer;
@@ -84,7 +91,15 @@ public final class GroupCommitLog implements AutoCloseable {
    *     idempotency key already taken
    */
   public long append(PendingEntry entry) throws RequestRejected {
-    CompletableFuture<Long> f = submit(entry);
+    return appendProved(entry).index();
+  }
+
+  /**
+   * Appends an entry and waits until it is durable, like {@link #append}; the answer also carries
+   * the batch's inclusion proofs and checkpoint, so the entry's receipt needs no store read.
+   */
+  public Appended appendProved(PendingEntry entry) throws RequestRejected {
+    CompletableFuture<Appended> f = enqueue(entry);
     try {
       return f.get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -102,7 +117,11 @@ public final class GroupCommitLog implements AutoCloseable {
 
   /** Queues an entry without waiting (refusal summaries: nothing is answered on them). */
   public CompletableFuture<Long> submit(PendingEntry entry) {
-    CompletableFuture<Long> f = new CompletableFuture<>();
+    return enqueue(entry).thenApply(Appended::index);
+  }
+
+  private CompletableFuture<Appended> enqueue(PendingEntry entry) {
+    CompletableFuture<Appended> f = new CompletableFuture<>();
     // Checking closed and queueing under one lock with close(): otherwise an entry queued just
     // after the committer drained the queue and stopped would never complete.
     closing.readLock().lock();
@@ -155,11 +174,23 @@ public final class GroupCommitLog implements AutoCloseable {
 
   private void commit(List<Job> batch) {
     try {
-      SealedBatch sealed = store.append(h -> seal(h, batch, checkpointer));
+      // The store may seal more than once (a replica re-reading the head): the last one counts.
+      AtomicReference<BatchProofs> proofs = new AtomicReference<>();
+      SealedBatch sealed =
+          store.append(
+              h -> {
+                BatchProofs p = proofs(h, batch);
+                proofs.set(p);
+                return seal(h, p, batch, checkpointer);
+              });
       head = sealed.newHead();
       healthy = true;
+      StoredCheckpoint checkpoint = Objects.requireNonNull(sealed.checkpoint());
       for (int i = 0; i < batch.size(); i++) {
-        batch.get(i).done.complete(sealed.entries().get(i).index());
+        batch
+            .get(i)
+            .done
+            .complete(new Appended(sealed.entries().get(i).index(), proofs.get(), checkpoint));
       }
     } catch (Checkpointer.SignerUnavailable e) {
       // No checkpoint, no batch: the store rolled back, nothing is answered as logged.
@@ -214,21 +245,26 @@ public final class GroupCommitLog implements AutoCloseable {
     };
   }
 
-  static SealedBatch seal(LogHead head, List<Job> batch, Checkpointer checkpointer) {
-    MerkleFrontier frontier = MerkleFrontier.restore(head.size(), head.state());
-    List<TreeNode> nodes = new ArrayList<>(batch.size() * 2);
-    MerkleFrontier.NodeSink sink =
-        (level, index, hash) -> nodes.add(new TreeNode(level, index, hash));
+  /** The batch's tree: its nodes, proofs and root, from the head and the leaves, in memory. */
+  private static BatchProofs proofs(LogHead head, List<Job> batch) {
+    List<byte[]> leaves = new ArrayList<>(batch.size());
+    for (Job j : batch) {
+      leaves.add(MerkleHasher.leafHash(j.entry.entry()));
+    }
+    return BatchProofs.compute(head.size(), head.state(), leaves);
+  }
+
+  static SealedBatch seal(
+      LogHead head, BatchProofs proofs, List<Job> batch, Checkpointer checkpointer) {
     List<StoredEntry> entries = new ArrayList<>(batch.size());
     List<NonceRecord> nonces = new ArrayList<>();
     List<IdempotencyRecord> idem = new ArrayList<>();
     List<DecisionRef> decisions = new ArrayList<>();
     List<ApprovalWrite> approvals = new ArrayList<>();
     List<ExecutionWrite> executions = new ArrayList<>();
+    long index = head.size();
     for (Job j : batch) {
       PendingEntry p = j.entry;
-      long index = frontier.size();
-      frontier.append(MerkleHasher.leafHash(p.entry()), sink);
       entries.add(new StoredEntry(index, p.entry()));
       if (p.nonce() != null) {
         nonces.add(p.nonce());
@@ -245,16 +281,17 @@ public final class GroupCommitLog implements AutoCloseable {
       if (p.execution() != null) {
         executions.add(new ExecutionWrite(index, p.execution()));
       }
+      index++;
     }
-    String note = checkpointer.sign(frontier.size(), frontier.root());
+    String note = checkpointer.sign(proofs.sizeAfter(), proofs.root());
     return new SealedBatch(
-        new LogHead(frontier.size(), frontier.serialize()),
+        new LogHead(proofs.sizeAfter(), proofs.frontierAfter()),
         entries,
         nonces,
         idem,
         decisions,
-        nodes,
-        new StoredCheckpoint(frontier.size(), note),
+        proofs.completedNodes(),
+        new StoredCheckpoint(proofs.sizeAfter(), note),
         approvals,
         executions);
   }

@@ -68,6 +68,16 @@ public record TlogProof(
 
   /** The text form, as the class description shows it. */
   public String format() {
+    return format(extra, index, hashes, checkpoint);
+  }
+
+  /**
+   * The text form of a proof whose parts the caller has checked already — a receipt issuer that
+   * parsed the checkpoint and verified the proof against it — without copying or parsing them
+   * again. Verifiers parse the result with {@link #parse}, which checks everything.
+   */
+  public static String format(
+      byte @Nullable [] extra, long index, List<byte[]> hashes, String checkpoint) {
     StringBuilder out = new StringBuilder(checkpoint.length() + 64 + 45 * hashes.size());
     out.append(HEADER).append('\n');
     if (extra != null) {

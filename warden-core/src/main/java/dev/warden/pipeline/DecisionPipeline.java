@@ -409,14 +409,14 @@ public final class DecisionPipeline {
                 ctx.decisionId,
                 ctx.now.plus(limits.idempotencyRetention()))
             : null;
-    long index;
+    GroupCommitLog.Appended appended;
     try {
       ExecutionChange start =
           adapter == null
               ? null
               : new ExecutionChange.Start(ctx.decisionId, ctx.agent.id(), adapter);
-      index =
-          log.append(
+      appended =
+          log.appendProved(
               new PendingEntry(
                   entry, ctx.decisionId, ctx.agent.id(), ctx.nonce, idem, open, start));
     } catch (RequestRejected | RuntimeException e) {
@@ -430,7 +430,7 @@ public final class DecisionPipeline {
       budgets.spent(ctx.decisionId); // else settled by the act stage, by the outcome
     }
     int status = DecisionView.status(decision);
-    byte[] body = decisions.render(entry, index);
+    byte[] body = decisions.render(entry, appended);
     return new DecisionResponse(status, body, ctx.decisionId, false, java.util.Map.of());
   }
 

@@ -3,6 +3,7 @@ package dev.warden.pipeline;
 import dev.warden.approval.Approvals;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
+import dev.warden.log.GroupCommitLog;
 import dev.warden.store.DecisionRef;
 import dev.warden.store.LogStore;
 import dev.warden.store.StoreException;
@@ -30,6 +31,11 @@ final class LoggedDecisions {
   /** The answer body of the logged {@code entry} at {@code index}: the entry and its receipt. */
   byte[] render(byte[] entry, long index) throws StoreException {
     return DecisionView.render(entry, index, receipts.receipt(entry, index));
+  }
+
+  /** The answer body of an entry just appended: its receipt from the batch, without a read. */
+  byte[] render(byte[] entry, GroupCommitLog.Appended appended) throws StoreException {
+    return DecisionView.render(entry, appended.index(), receipts.receipt(entry, appended));
   }
 
   /** Decision {@code decisionId} as it stands; {@code request.not_found} when there is none. */

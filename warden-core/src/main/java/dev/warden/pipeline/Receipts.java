@@ -1,6 +1,7 @@
 package dev.warden.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warden.log.GroupCommitLog;
 import dev.warden.log.MerkleProofs;
 import dev.warden.log.NodeSource;
 import dev.warden.receipt.ReceiptIssuer;
@@ -37,9 +38,25 @@ public final class Receipts {
                     new StoreException(
                         StoreException.Kind.CORRUPT, "no checkpoint covers log entry " + index));
     NodeSource nodes = NodeSource.of(store.nodes(MerkleProofs.inclusionNodes(index, cp.size())));
-    List<byte[]> proof = MerkleProofs.inclusion(index, cp.size(), nodes);
+    return issue(entry, index, MerkleProofs.inclusion(index, cp.size(), nodes), cp.note());
+  }
+
+  /**
+   * The receipt of an entry just appended, from its batch's proofs in memory (no store read): the
+   * same receipt {@link #receipt(byte[], long)} gives from the store.
+   */
+  public ObjectNode receipt(byte[] entry, GroupCommitLog.Appended appended) throws StoreException {
+    return issue(
+        entry,
+        appended.index(),
+        appended.batch().inclusion(appended.index()),
+        appended.checkpoint().note());
+  }
+
+  private ObjectNode issue(byte[] entry, long index, List<byte[]> proof, String checkpoint)
+      throws StoreException {
     try {
-      return issuer.issue(entry, index, proof, cp.note()).toJson();
+      return issuer.issue(entry, index, proof, checkpoint).toJson();
     } catch (IllegalArgumentException e) {
       // The issuer refuses a receipt that would not verify: the stored tree is damaged.
       throw new StoreException(

@@ -104,7 +104,7 @@ public final class ReceiptIssuer {
     payload.put("log_origin", origin);
     Active a = active;
     String jws = CompactJws.sign(Canonical.bytes(payload), a.key(), a.kid());
-    String tlogProof = new TlogProof(null, leafIndex, inclusionProof, signedCheckpoint).format();
+    String tlogProof = TlogProof.format(null, leafIndex, inclusionProof, signedCheckpoint);
     return new Receipt(
         jws,
         new String(entry, StandardCharsets.UTF_8),

@@ -89,6 +89,32 @@ class ReceiptTest {
     assertThat(r).isEqualTo(d.path("receipt"));
   }
 
+  /**
+   * Under concurrency, answers' receipts come from commit batches of many entries, proved in memory
+   * as the batch was sealed; each must verify and equal the one the endpoint builds from the stored
+   * tree.
+   */
+  @Test
+  void concurrentDecisions_batchedReceiptsVerifyAndMatchTheStoredTree() throws Exception {
+    List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 48; i++) {
+        answers.add(pool.submit(() -> w.send(agent.key(), TestWarden.req(PAY)).body()));
+      }
+    }
+    java.util.Set<Long> sizes = new java.util.HashSet<>();
+    for (var a : answers) {
+      JsonNode d = TestWarden.JSON.readTree(a.get());
+      VerifiedReceipt v = ReceiptVerifier.verify(d.path("receipt"), logKeys, Jwks.parse(jwksJson));
+      sizes.add(v.checkpoint().size());
+      JsonNode stored =
+          TestWarden.JSON.readTree(
+              get("/v1/decisions/" + d.path("decision_id").asText() + "/receipt"));
+      assertThat(stored).isEqualTo(d.path("receipt"));
+    }
+    assertThat(sizes).as("checkpoints shared by several answers").hasSizeLessThan(48);
+  }
+
   @Test
   void receiptFromAnotherLog_refused() throws Exception {
     JsonNode d = TestWarden.json(w.send(agent.key(), TestWarden.req(PAY)));

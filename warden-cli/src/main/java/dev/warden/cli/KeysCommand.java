@@ -31,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code warden keys list|rotate|revoke|encrypt}: Warden's own keys (SPEC §14). */
+/** {@code warden keys list|rotate|revoke|encrypt|passphrase}: Warden's own keys (SPEC §14). */
 @Command(
     name = "keys",
     mixinStandardHelpOptions = true,
@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
       KeysCommand.ListKeys.class,
       KeysCommand.Rotate.class,
       KeysCommand.Revoke.class,
-      KeysCommand.Encrypt.class
+      KeysCommand.Encrypt.class,
+      KeysPassphraseCommand.class
     })
 final class KeysCommand {
   private KeysCommand() {}

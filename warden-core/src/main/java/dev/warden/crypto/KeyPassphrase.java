@@ -26,6 +26,11 @@ public final class KeyPassphrase {
   /** The variable that names a file holding the passphrase. */
   public static final String ENV_FILE = "WARDEN_KEY_PASSPHRASE_FILE";
 
+  /** The new passphrase when changing it ({@code warden keys passphrase}), and its file form. */
+  public static final String NEW_ENV = "WARDEN_NEW_KEY_PASSPHRASE";
+
+  public static final String NEW_ENV_FILE = "WARDEN_NEW_KEY_PASSPHRASE_FILE";
+
   /** Shortest passphrase accepted, in characters. */
   public static final int MIN_LENGTH = 12;
 
@@ -66,15 +71,25 @@ public final class KeyPassphrase {
    */
   public static @Nullable KeyPassphrase fromEnvironment(Function<String, @Nullable String> env)
       throws KeyFileException {
-    String value = env.apply(ENV);
-    String file = env.apply(ENV_FILE);
+    return fromEnvironment(env, ENV, ENV_FILE);
+  }
+
+  /**
+   * The passphrase the environment gives in {@code name} or in the file {@code fileName} names, or
+   * null if neither is set; as {@link #fromEnvironment(Function)}.
+   */
+  public static @Nullable KeyPassphrase fromEnvironment(
+      Function<String, @Nullable String> env, String name, String fileName)
+      throws KeyFileException {
+    String value = env.apply(name);
+    String file = env.apply(fileName);
     if (value != null && file != null) {
       throw new KeyFileException(
           KeyFileException.Reason.BAD_PASSPHRASE,
-          "both " + ENV + " and " + ENV_FILE + " are set; unset one of them");
+          "both " + name + " and " + fileName + " are set; unset one of them");
     }
     if (value != null) {
-      return of(value, ENV);
+      return of(value, name);
     }
     if (file == null) {
       return null;
@@ -86,12 +101,12 @@ public final class KeyPassphrase {
     } catch (IOException e) {
       throw new KeyFileException(
           KeyFileException.Reason.BAD_PASSPHRASE,
-          ENV_FILE + ": cannot use the passphrase file: " + e.getMessage());
+          fileName + ": cannot use the passphrase file: " + e.getMessage());
     }
     if (bytes.length > MAX_FILE_BYTES) {
       throw new KeyFileException(
           KeyFileException.Reason.BAD_PASSPHRASE,
-          ENV_FILE + ": " + path + " is larger than " + MAX_FILE_BYTES + " bytes");
+          fileName + ": " + path + " is larger than " + MAX_FILE_BYTES + " bytes");
     }
     String text;
     try {
@@ -104,7 +119,7 @@ public final class KeyPassphrase {
               .toString();
     } catch (CharacterCodingException e) {
       throw new KeyFileException(
-          KeyFileException.Reason.BAD_PASSPHRASE, ENV_FILE + ": " + path + " is not UTF-8 text");
+          KeyFileException.Reason.BAD_PASSPHRASE, fileName + ": " + path + " is not UTF-8 text");
     } finally {
       Arrays.fill(bytes, (byte) 0);
     }

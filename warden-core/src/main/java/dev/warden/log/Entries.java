@@ -99,6 +99,23 @@ public final class Entries {
       String policyHash,
       @Nullable Instant expires,
       @Nullable ApprovalTerms approval) {
+    return Canonical.bytes(
+        decisionNode(ts, s, decision, reasons, matched, policyHash, expires, approval));
+  }
+
+  /**
+   * The decision entry as a tree, before it is made canonical bytes ({@link #decision}): for the
+   * pipeline, which renders the answer and the receipt from it without parsing the bytes back.
+   */
+  public ObjectNode decisionNode(
+      Instant ts,
+      Subject s,
+      String decision,
+      List<Reason> reasons,
+      List<Matched> matched,
+      String policyHash,
+      @Nullable Instant expires,
+      @Nullable ApprovalTerms approval) {
     ObjectNode e = about(EntryKind.DECISION, ts, s);
     request(e, s);
     e.put("decision", decision);
@@ -117,7 +134,7 @@ public final class Entries {
       m.addObject().put("rule", r.rule()).put("effect", r.effect());
     }
     e.put("policy_hash", policyHash);
-    return Canonical.bytes(e);
+    return e;
   }
 
   /**
@@ -321,12 +338,14 @@ public final class Entries {
   private static ArrayNode reasons(List<Reason> reasons) {
     ArrayNode a = F.arrayNode();
     for (Reason r : reasons) {
+      // Members in canonical (sorted) order: an answer rendered from this tree must be the same,
+      // byte for byte, as one rendered from the logged canonical bytes (idempotent replays).
       ObjectNode o = a.addObject();
+      o.put("code", r.code());
+      o.put("message", r.message());
       if (r.rule() != null) {
         o.put("rule", r.rule());
       }
-      o.put("code", r.code());
-      o.put("message", r.message());
     }
     return a;
   }

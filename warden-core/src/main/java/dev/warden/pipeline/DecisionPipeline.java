@@ -1,6 +1,7 @@
 package dev.warden.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.approval.Approvals;
 import dev.warden.auth.AgentAuthenticator;
 import dev.warden.auth.Authenticated;
@@ -390,8 +391,8 @@ public final class DecisionPipeline {
                   terms.expires(),
                   how.execute()));
     }
-    byte[] entry =
-        entries.decision(
+    ObjectNode entryNode =
+        entries.decisionNode(
             ctx.now,
             s,
             decision,
@@ -400,6 +401,7 @@ public final class DecisionPipeline {
             active.hash(),
             d.effect() == Effect.ALLOW ? ctx.now.plus(limits.warrantTtl()) : null,
             terms);
+    byte[] entry = Canonical.bytes(entryNode);
     IdempotencyRecord idem =
         claim instanceof IdempotencyGuard.Start.Fresh f
             ? new IdempotencyRecord(
@@ -430,7 +432,7 @@ public final class DecisionPipeline {
       budgets.spent(ctx.decisionId); // else settled by the act stage, by the outcome
     }
     int status = DecisionView.status(decision);
-    byte[] body = decisions.render(entry, appended);
+    byte[] body = decisions.render(entryNode, entry, appended);
     return new DecisionResponse(status, body, ctx.decisionId, false, java.util.Map.of());
   }
 

@@ -18,7 +18,15 @@ public final class DecisionView {
 
   public static byte[] render(byte[] entry, long index, ObjectNode receipt) {
     try {
-      JsonNode e = JSON.readTree(entry);
+      return render(JSON.readTree(entry), index, receipt);
+    } catch (IOException e) {
+      throw new UncheckedIOException("a stored decision entry is not JSON", e);
+    }
+  }
+
+  /** The same, from the entry as a tree. */
+  public static byte[] render(JsonNode e, long index, ObjectNode receipt) {
+    try {
       ObjectNode out = JSON.createObjectNode();
       out.set("decision_id", e.get("decision_id"));
       out.set("decision", e.get("decision"));
@@ -31,8 +39,8 @@ public final class DecisionView {
       }
       out.set("receipt", receipt);
       return JSON.writeValueAsBytes(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("a stored decision entry is not JSON", e);
+    } catch (IOException x) {
+      throw new UncheckedIOException("cannot write a decision document", x);
     }
   }
 

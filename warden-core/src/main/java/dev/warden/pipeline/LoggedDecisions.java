@@ -1,5 +1,6 @@
 package dev.warden.pipeline;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.approval.Approvals;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
@@ -33,9 +34,13 @@ final class LoggedDecisions {
     return DecisionView.render(entry, index, receipts.receipt(entry, index));
   }
 
-  /** The answer body of an entry just appended: its receipt from the batch, without a read. */
-  byte[] render(byte[] entry, GroupCommitLog.Appended appended) throws StoreException {
-    return DecisionView.render(entry, appended.index(), receipts.receipt(entry, appended));
+  /**
+   * The answer body of an entry just appended, from the tree it was made of ({@code entry} is its
+   * canonical bytes): its receipt from the batch, without a store read or a parse.
+   */
+  byte[] render(ObjectNode node, byte[] entry, GroupCommitLog.Appended appended)
+      throws StoreException {
+    return DecisionView.render(node, appended.index(), receipts.receipt(node, entry, appended));
   }
 
   /** Decision {@code decisionId} as it stands; {@code request.not_found} when there is none. */

@@ -9,6 +9,7 @@ import dev.warden.store.LogStore;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoredCheckpoint;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The receipt of a logged entry (SPEC §13): its inclusion proof against the checkpoint of the batch
@@ -38,25 +39,29 @@ public final class Receipts {
                     new StoreException(
                         StoreException.Kind.CORRUPT, "no checkpoint covers log entry " + index));
     NodeSource nodes = NodeSource.of(store.nodes(MerkleProofs.inclusionNodes(index, cp.size())));
-    return issue(entry, index, MerkleProofs.inclusion(index, cp.size(), nodes), cp.note());
+    return issue(null, entry, index, MerkleProofs.inclusion(index, cp.size(), nodes), cp.note());
   }
 
   /**
-   * The receipt of an entry just appended, from its batch's proofs in memory (no store read): the
-   * same receipt {@link #receipt(byte[], long)} gives from the store.
+   * The receipt of an entry just appended, from its batch's proofs in memory and the tree the entry
+   * was made of ({@code entry} is {@code Canonical.bytes(node)}): the same receipt {@link
+   * #receipt(byte[], long)} gives from the store, without reading or parsing.
    */
-  public ObjectNode receipt(byte[] entry, GroupCommitLog.Appended appended) throws StoreException {
+  public ObjectNode receipt(ObjectNode node, byte[] entry, GroupCommitLog.Appended appended)
+      throws StoreException {
+    long index = appended.index();
     return issue(
-        entry,
-        appended.index(),
-        appended.batch().inclusion(appended.index()),
-        appended.checkpoint().note());
+        node, entry, index, appended.batch().inclusion(index), appended.checkpoint().note());
   }
 
-  private ObjectNode issue(byte[] entry, long index, List<byte[]> proof, String checkpoint)
+  private ObjectNode issue(
+      @Nullable ObjectNode node, byte[] entry, long index, List<byte[]> proof, String checkpoint)
       throws StoreException {
     try {
-      return issuer.issue(entry, index, proof, checkpoint).toJson();
+      return (node == null
+              ? issuer.issue(entry, index, proof, checkpoint)
+              : issuer.issue(node, entry, index, proof, checkpoint))
+          .toJson();
     } catch (IllegalArgumentException e) {
       // The issuer refuses a receipt that would not verify: the stored tree is damaged.
       throw new StoreException(

@@ -76,7 +76,29 @@ public final class ReceiptIssuer {
    */
   public Receipt issue(
       byte[] entry, long leafIndex, List<byte[]> inclusionProof, String signedCheckpoint) {
-    ObjectNode payload = canonicalObject(entry);
+    return sign(canonicalObject(entry), entry, leafIndex, inclusionProof, signedCheckpoint);
+  }
+
+  /**
+   * The receipt of an entry its caller built: {@code node} is the tree {@code entry} was made of
+   * ({@code entry} is {@code Canonical.bytes(node)}), so it is not parsed back. {@code node} is not
+   * changed. Otherwise as {@link #issue(byte[], long, List, String)}.
+   */
+  public Receipt issue(
+      ObjectNode node,
+      byte[] entry,
+      long leafIndex,
+      List<byte[]> inclusionProof,
+      String signedCheckpoint) {
+    return sign(node.deepCopy(), entry, leafIndex, inclusionProof, signedCheckpoint);
+  }
+
+  private Receipt sign(
+      ObjectNode payload,
+      byte[] entry,
+      long leafIndex,
+      List<byte[]> inclusionProof,
+      String signedCheckpoint) {
     if (payload.has("log_index") || payload.has("log_origin")) {
       throw new IllegalArgumentException("entry already has log_index or log_origin");
     }

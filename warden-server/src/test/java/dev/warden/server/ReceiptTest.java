@@ -92,7 +92,7 @@ class ReceiptTest {
   /**
    * Under concurrency, answers' receipts come from commit batches of many entries, proved in memory
    * as the batch was sealed; each must verify and equal the one the endpoint builds from the stored
-   * tree.
+   * tree, and each answer the decision as read back from the log.
    */
   @Test
   void concurrentDecisions_batchedReceiptsVerifyAndMatchTheStoredTree() throws Exception {
@@ -111,6 +111,11 @@ class ReceiptTest {
           TestWarden.JSON.readTree(
               get("/v1/decisions/" + d.path("decision_id").asText() + "/receipt"));
       assertThat(stored).isEqualTo(d.path("receipt"));
+      TestWarden.Req read = TestWarden.req("");
+      read.method = "GET";
+      read.path = "/v1/decisions/" + d.path("decision_id").asText();
+      read.headers.remove("Content-Type");
+      assertThat(TestWarden.json(w.send(agent.key(), read))).isEqualTo(d);
     }
     assertThat(sizes).as("checkpoints shared by several answers").hasSizeLessThan(48);
   }

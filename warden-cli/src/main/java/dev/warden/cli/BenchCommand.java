@@ -17,16 +17,17 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code warden bench}: the load generator of SPEC §19. Starts a Warden of its own (or drives one
- * at {@code --target}), registers agents, pre-signs every request with its own nonce, drives them
- * over keep-alive connections, and reports throughput, latency percentiles, errors by code, the
- * server's peak RSS, commit batch sizes, and the crypto ceiling of this machine measured in the
- * same run.
+ * {@code warden bench}: the load generator of SPEC §19. Starts a Warden of its own (or several
+ * replicas on one PostgreSQL database), registers agents, pre-signs every request with its own
+ * nonce, drives them over keep-alive connections, and reports throughput, latency percentiles,
+ * errors by code, the server's peak RSS, commit batch sizes, and the crypto ceiling of this machine
+ * measured in the same run.
  */
 @Command(
     name = "bench",
@@ -48,6 +49,8 @@ import picocli.CommandLine.Spec;
       "  warden bench --agents hmac                     # HMAC-signed agents",
       "  warden bench --mode act                        # through the http adapter to a no-op"
           + " upstream",
+      "  warden bench --store postgresql://127.0.0.1:5432/postgres?user=postgres --replicas 3",
+      "                                                 # 3 replicas on a fresh PostgreSQL database",
     })
 final class BenchCommand implements Callable<Integer> {
 
@@ -111,6 +114,23 @@ final class BenchCommand implements Callable<Integer> {
               + " -XX:StartFlightRecording=filename=warden.jfr to profile it.")
   List<String> serverJvmOptions = new ArrayList<>();
 
+  @Option(
+      names = "--store",
+      paramLabel = "URL",
+      description =
+          "Keep the state in PostgreSQL: a PostgreSQL server reached through this URL's database"
+              + " and user, who must be allowed to create databases. The bench creates a fresh"
+              + " database there (warden_bench_…) and drops it afterwards (kept with --keep).")
+  @Nullable String store;
+
+  @Option(
+      names = "--replicas",
+      defaultValue = "1",
+      description =
+          "How many Warden processes share the --store database, connections spread evenly"
+              + " over them (default: ${DEFAULT-VALUE}).")
+  int replicas;
+
   @Option(names = "--json", description = "Print one JSON document instead of a table.")
   boolean json;
 
@@ -130,23 +150,64 @@ final class BenchCommand implements Callable<Integer> {
       err.println("warden bench: --requests, --agent-count and --connections must be positive");
       return 2;
     }
+    if (replicas < 1 || (replicas > 1 && store == null)) {
+      err.println(
+          "warden bench: --replicas is at least 1, and replicas share a PostgreSQL database:"
+              + " give --store postgresql://host:port/database?user=U");
+      return 2;
+    }
+    if (connections.stream().anyMatch(c -> c < replicas)) {
+      err.println("warden bench: every --connections value needs one connection per replica");
+      return 2;
+    }
     Path dir = Files.createTempDirectory("warden-bench-");
-    try (BenchServer server = BenchServer.start(dir, mode.equals("act"), serverJvmOptions, err)) {
+    BenchDatabase database = null;
+    try {
+      if (store != null) {
+        database = BenchDatabase.create(store);
+        err.println("warden bench: state in the new database " + database.name());
+      }
+      return measure(dir, database == null ? null : database.url(), out, err);
+    } catch (IllegalArgumentException | java.sql.SQLException e) {
+      err.println("warden bench: " + e.getMessage());
+      return 2;
+    } finally {
+      if (keep) {
+        err.println("warden bench: the data directory is kept at " + dir);
+        if (database != null) {
+          err.println("warden bench: the database is kept: " + database.name());
+        }
+      } else {
+        BenchServer.deleteTree(dir);
+        if (database != null) {
+          database.drop();
+        }
+      }
+    }
+  }
+
+  private int measure(Path dir, @Nullable String storeUrl, PrintStream out, PrintStream err)
+      throws Exception {
+    try (BenchServer server =
+        BenchServer.start(dir, mode.equals("act"), serverJvmOptions, storeUrl, replicas, err)) {
       List<SigningKey> agents = registerAgents(server);
-      URI base = server.url();
-      LoadRun.Target target =
-          new LoadRun.Target(
-              new InetSocketAddress(base.getHost(), base.getPort()),
-              mode.equals("act") ? "/v1/actions" : "/v1/decisions");
+      List<LoadRun.Target> targets = new ArrayList<>();
+      for (URI base : server.urls()) {
+        targets.add(
+            new LoadRun.Target(
+                new InetSocketAddress(base.getHost(), base.getPort()),
+                mode.equals("act") ? "/v1/actions" : "/v1/decisions"));
+      }
       List<Run> runs = new ArrayList<>();
       for (int c : connections) {
         err.printf("warden bench: %d connections: signing %d requests…%n", c, warmup + requests);
-        List<byte[]> signed = LoadRun.presign(target, agents, warmup + requests, "bench.read");
-        LoadRun.run(target, signed.subList(0, warmup), c, 200);
+        List<List<byte[]>> warm = presign(targets, agents, warmup);
+        List<List<byte[]>> measured = presign(targets, agents, requests);
+        LoadRun.run(targets, warm, c, 200);
         server.resetPeakRss();
         err.printf("warden bench: %d connections: sending %d requests…%n", c, requests);
         long cpu = server.cpuMillis();
-        LoadRun.Result r = LoadRun.run(target, signed.subList(warmup, signed.size()), c, 200);
+        LoadRun.Result r = LoadRun.run(targets, measured, c, 200);
         double cpuPerDecision = (server.cpuMillis() - cpu) * 1000.0 / Math.max(1, r.answered());
         runs.add(new Run(r, server.peakRssMib(), cpuPerDecision));
       }
@@ -162,13 +223,18 @@ final class BenchCommand implements Callable<Integer> {
         table(out, ceiling, cores, runs, batches);
       }
       return runs.stream().anyMatch(r -> r.result().errorCount() > 0) ? 1 : 0;
-    } finally {
-      if (keep) {
-        err.println("warden bench: the data directory is kept at " + dir);
-      } else {
-        BenchServer.deleteTree(dir);
-      }
     }
+  }
+
+  /** {@code n} requests in all, spread evenly over the targets, each signed for its target. */
+  private static List<List<byte[]>> presign(
+      List<LoadRun.Target> targets, List<SigningKey> agents, int n) {
+    List<List<byte[]>> out = new ArrayList<>();
+    for (int i = 0; i < targets.size(); i++) {
+      int share = n / targets.size() + (i < n % targets.size() ? 1 : 0);
+      out.add(LoadRun.presign(targets.get(i), agents, share, "bench.read"));
+    }
+    return out;
   }
 
   /**
@@ -213,6 +279,8 @@ final class BenchCommand implements Callable<Integer> {
     ObjectNode doc = m.createObjectNode();
     doc.put("mode", mode);
     doc.put("agents", algorithm);
+    doc.put("store", store == null ? "sqlite" : "postgresql");
+    doc.put("replicas", replicas);
     doc.put("cores", cores);
     doc.put("crypto_ceiling_per_s", Math.round(ceiling));
     doc.put("crypto_pair_us_per_core", Math.round(cores * 1e6 / ceiling));
@@ -254,9 +322,14 @@ final class BenchCommand implements Callable<Integer> {
   private void table(
       PrintStream out, double ceiling, int cores, List<Run> runs, BenchServer.Batches batches) {
     out.printf(
-        "mode %s, %s agents, %d cores; crypto ceiling %,.0f verify+sign pairs/s (%.0f µs per pair"
-            + " per core)%n",
-        mode, algorithm, cores, ceiling, cores * 1e6 / ceiling);
+        "mode %s, %s agents, %s, %d cores; crypto ceiling %,.0f verify+sign pairs/s (%.0f µs per"
+            + " pair per core)%n",
+        mode,
+        algorithm,
+        store == null ? "SQLite" : "PostgreSQL, " + replicas + " replica(s)",
+        cores,
+        ceiling,
+        cores * 1e6 / ceiling);
     out.printf(
         "%11s %12s %6s %8s %8s %8s %8s %7s %9s %9s%n",
         "connections",

@@ -3,7 +3,9 @@ package dev.warden.cli;
 import com.sun.net.httpserver.HttpServer;
 import dev.warden.crypto.KeyPassphrase;
 import dev.warden.server.DataDir;
+import dev.warden.store.Store;
 import dev.warden.store.StoredCheckpoint;
+import dev.warden.store.postgresql.PostgresStore;
 import dev.warden.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,6 +20,7 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +32,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The Warden that {@code warden bench} measures: initialized in a temporary directory and run as a
  * separate process of the same jar (so its memory is its own), with a policy that allows the
- * bench's action and, in act mode, an http adapter to a no-op upstream served here.
+ * bench's action and, in act mode, an http adapter to a no-op upstream served here. With a
+ * PostgreSQL store it can be several replicas: processes on copies of the one data directory,
+ * sharing the database.
  */
 final class BenchServer implements AutoCloseable {
   private static final String POLICY =
@@ -42,74 +47,113 @@ final class BenchServer implements AutoCloseable {
       """;
 
   private final DataDir dir;
-  private final Process process;
-  private final URI url;
+  private final List<Process> processes;
+  private final List<URI> urls;
   private final String adminToken;
   private final @Nullable HttpServer upstream;
   private final HttpClient http = HttpClient.newHttpClient();
-  private final Thread sampler;
+  private final List<Thread> samplers = new ArrayList<>();
   private volatile long peakRssKib;
 
   private BenchServer(
-      DataDir dir, Process process, URI url, String adminToken, @Nullable HttpServer upstream) {
+      DataDir dir,
+      List<Process> processes,
+      List<URI> urls,
+      String adminToken,
+      @Nullable HttpServer upstream) {
     this.dir = dir;
-    this.process = process;
-    this.url = url;
+    this.processes = processes;
+    this.urls = urls;
     this.adminToken = adminToken;
     this.upstream = upstream;
-    this.sampler = Thread.ofPlatform().daemon().name("bench-rss").start(this::sample);
+    for (Process p : processes) {
+      samplers.add(Thread.ofPlatform().daemon().name("bench-rss").start(() -> sample(p)));
+    }
   }
 
   /**
-   * @param jvmOptions extra options of the server's JVM (e.g. {@code -XX:StartFlightRecording=…} to
-   *     profile it)
+   * @param jvmOptions extra options of the servers' JVMs (e.g. {@code -XX:StartFlightRecording=…}
+   *     to profile them)
+   * @param store an empty PostgreSQL database for the state, or null for the data directory's
+   *     SQLite
+   * @param replicas how many servers to run (more than one needs {@code store})
    */
-  static BenchServer start(Path root, boolean act, List<String> jvmOptions, PrintStream err)
+  static BenchServer start(
+      Path root,
+      boolean act,
+      List<String> jvmOptions,
+      @Nullable String store,
+      int replicas,
+      PrintStream err)
       throws Exception {
+    if (replicas > 1 && store == null) {
+      throw new IllegalArgumentException("replicas share a PostgreSQL store: give --store");
+    }
     Path data = root.resolve("data");
     Path log = root.resolve("server.log");
-    run(List.of("init", "--data-dir", data.toString(), "--listen", "127.0.0.1:0"), List.of(), log);
-    DataDir dir = new DataDir(data);
+    List<String> storeArgs = store == null ? List.of() : List.of("--store", store);
+    List<String> init =
+        new ArrayList<>(List.of("init", "--data-dir", data.toString(), "--listen", "127.0.0.1:0"));
+    init.addAll(storeArgs);
+    run(init, List.of(), log);
+    DataDir dir = new DataDir(data).withStore(store);
     Files.writeString(dir.policy(), POLICY);
-    HttpServer upstream = null;
-    if (act) {
-      upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-      upstream.createContext(
-          "/",
-          ex -> {
-            try (ex) {
-              ex.getRequestBody().readAllBytes();
-              byte[] ok = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
-              ex.getResponseHeaders().add("Content-Type", "application/json");
-              ex.sendResponseHeaders(200, ok.length);
-              ex.getResponseBody().write(ok);
-            }
-          });
-      upstream.start();
-      Files.writeString(
-          dir.config(),
-          Files.readString(dir.config())
-              + "\nadapters:\n  - id: noop\n    type: http\n    actions: [\"bench.*\"]\n"
-              + "    method: POST\n    url: \"http://127.0.0.1:"
-              + upstream.getAddress().getPort()
-              + "/noop\"\n    allow_private: true\n");
+    HttpServer upstream = act ? noopUpstream(dir) : null;
+    List<Process> processes = new ArrayList<>();
+    List<URI> urls = new ArrayList<>();
+    for (int i = 0; i < replicas; i++) {
+      Path d = i == 0 ? data : root.resolve("data-" + i);
+      if (i > 0) {
+        copyTree(data, d); // a replica is a copy of the data directory (its keys, its config)
+      }
+      Path replicaLog = i == 0 ? log : root.resolve("server-" + i + ".log");
+      err.println("warden bench: starting a Warden in " + d + " (its log: " + replicaLog + ")");
+      List<String> serve = new ArrayList<>(List.of("serve", "--data-dir", d.toString()));
+      serve.addAll(storeArgs);
+      Process p = launch(serve, jvmOptions, replicaLog);
+      processes.add(p);
+      urls.add(awaitUrl(new DataDir(d), p, replicaLog));
     }
-    err.println("warden bench: starting a Warden in " + data + " (its log: " + log + ")");
-    Process p = launch(List.of("serve", "--data-dir", data.toString()), jvmOptions, log);
-    URI url = awaitUrl(dir, p, log);
-    return new BenchServer(dir, p, url, dir.loadAdminToken(), upstream);
+    return new BenchServer(dir, processes, urls, dir.loadAdminToken(), upstream);
   }
 
-  URI url() {
-    return url;
+  /** A local upstream answering every request 200, and the adapter that calls it. */
+  private static HttpServer noopUpstream(DataDir dir) throws IOException {
+    HttpServer upstream =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    upstream.createContext(
+        "/",
+        ex -> {
+          try (ex) {
+            ex.getRequestBody().readAllBytes();
+            byte[] ok = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, ok.length);
+            ex.getResponseBody().write(ok);
+          }
+        });
+    upstream.start();
+    Files.writeString(
+        dir.config(),
+        Files.readString(dir.config())
+            + "\nadapters:\n  - id: noop\n    type: http\n    actions: [\"bench.*\"]\n"
+            + "    method: POST\n    url: \"http://127.0.0.1:"
+            + upstream.getAddress().getPort()
+            + "/noop\"\n    allow_private: true\n");
+    return upstream;
   }
 
-  /** POSTs an admin request; anything but 201 is an error. */
+  /** Each server's address, one per replica. */
+  List<URI> urls() {
+    return urls;
+  }
+
+  /** POSTs an admin request to the first server; anything but 201 is an error. */
   void admin(String path, String body) throws Exception {
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(url.resolve(path))
+            HttpRequest.newBuilder(urls.get(0).resolve(path))
                 .header("Authorization", "Bearer " + adminToken)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -121,10 +165,14 @@ final class BenchServer implements AutoCloseable {
   }
 
   /**
-   * CPU time the server process has used so far (user + system), in milliseconds; 0 where {@code
-   * /proc} is not there.
+   * CPU time the server processes have used so far (user + system, all replicas), in milliseconds;
+   * 0 where {@code /proc} is not there.
    */
   long cpuMillis() {
+    return processes.stream().mapToLong(BenchServer::cpuMillis).sum();
+  }
+
+  private static long cpuMillis(Process process) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
       // Fields after the command name (which may hold spaces) start after the last ')'.
@@ -143,19 +191,20 @@ final class BenchServer implements AutoCloseable {
     peakRssKib = 0;
   }
 
+  /** The largest RSS any one server process reached since the last reset. */
   double peakRssMib() {
     return peakRssKib / 1024.0;
   }
 
-  private void sample() {
+  private void sample(Process process) {
     Path status = Path.of("/proc", Long.toString(process.pid()), "status");
     while (process.isAlive()) {
       try {
         for (String line : Files.readAllLines(status)) {
           if (line.startsWith("VmRSS:")) {
             long kib = Long.parseLong(line.replaceAll("[^0-9]", ""));
-            if (kib > peakRssKib) {
-              peakRssKib = kib;
+            synchronized (this) {
+              peakRssKib = Math.max(peakRssKib, kib);
             }
           }
         }
@@ -168,20 +217,25 @@ final class BenchServer implements AutoCloseable {
     }
   }
 
-  /** Stops the server (as SIGTERM does: the log is drained and the store closed). */
+  /** Stops the servers (as SIGTERM does: the log is drained and the store closed). */
   void stop() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor();
+    processes.forEach(Process::destroy);
+    for (Process p : processes) {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor();
+      }
     }
-    sampler.interrupt();
+    samplers.forEach(Thread::interrupt);
   }
 
   /** Commit batch sizes: one checkpoint is signed per batch, so they are its size steps. */
   record Batches(long count, double mean, long p50, long max) {}
 
   Batches batches() throws Exception {
-    try (SqliteStore store = SqliteStore.openForAudit(dir.database())) {
+    try (Store store =
+        dir.store() == null
+            ? SqliteStore.openForAudit(dir.database())
+            : PostgresStore.openForAudit(dir.store())) {
       List<Long> sizes = new ArrayList<>();
       long from = 0;
       while (true) {
@@ -212,7 +266,7 @@ final class BenchServer implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    if (process.isAlive()) {
+    if (processes.stream().anyMatch(Process::isAlive)) {
       stop();
     }
     if (upstream != null) {
@@ -229,9 +283,6 @@ final class BenchServer implements AutoCloseable {
   }
 
   /**
-   * Runs this jar's {@code Main} with {@code args} in a new JVM, output appended to {@code log}.
-   */
-  /**
    * The key passphrase of the throwaway data directory: random, held by this process only and
    * handed to the Warden processes it starts (never on a command line).
    */
@@ -243,6 +294,9 @@ final class BenchServer implements AutoCloseable {
     return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
+  /**
+   * Runs this jar's {@code Main} with {@code args} in a new JVM, output appended to {@code log}.
+   */
   private static Process launch(List<String> args, List<String> jvmOptions, Path log)
       throws IOException {
     List<String> cmd = new ArrayList<>();
@@ -285,6 +339,19 @@ final class BenchServer implements AutoCloseable {
   private static String tail(Path log) throws IOException {
     List<String> lines = Files.readAllLines(log);
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+  }
+
+  /** Copies a data directory, modes included (the keys stay 0600 in a 0700 directory). */
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var files = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (f.getFileName().toString().equals("server.url")) {
+          continue;
+        }
+        Files.copy(f, target, StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
   }
 
   static void deleteTree(Path root) throws IOException {

@@ -122,23 +122,40 @@ public final class LoadRun {
    */
   public static Result run(Target t, List<byte[]> requests, int connections, int expected)
       throws InterruptedException {
-    AtomicInteger next = new AtomicInteger();
-    long[] latencies = new long[requests.size()];
+    return run(List.of(t), List.of(requests), connections, expected);
+  }
+
+  /**
+   * The same against several servers (replicas): connection {@code c} goes to {@code targets[c %
+   * n]} and sends the requests signed for it, {@code requests[c % n]}.
+   */
+  public static Result run(
+      List<Target> targets, List<List<byte[]>> requests, int connections, int expected)
+      throws InterruptedException {
+    if (targets.size() != requests.size() || connections < targets.size()) {
+      throw new IllegalArgumentException(
+          "one request list per target, and at least one connection per target");
+    }
+    List<AtomicInteger> next = targets.stream().map(t -> new AtomicInteger()).toList();
+    long[] latencies = new long[requests.stream().mapToInt(List::size).sum()];
     AtomicInteger measured = new AtomicInteger();
     Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     List<Thread> threads = new ArrayList<>();
     long start = System.nanoTime();
     for (int c = 0; c < connections; c++) {
+      Target t = targets.get(c % targets.size());
+      List<byte[]> mine = requests.get(c % targets.size());
+      AtomicInteger cursor = next.get(c % targets.size());
       threads.add(
           Thread.ofVirtual()
               .start(
                   () -> {
                     try (RawConnection conn = new RawConnection(t.address())) {
-                      for (int i = next.getAndIncrement();
-                          i < requests.size();
-                          i = next.getAndIncrement()) {
+                      for (int i = cursor.getAndIncrement();
+                          i < mine.size();
+                          i = cursor.getAndIncrement()) {
                         long s = System.nanoTime();
-                        RawConnection.Answer a = conn.exchange(requests.get(i));
+                        RawConnection.Answer a = conn.exchange(mine.get(i));
                         latencies[measured.getAndIncrement()] = System.nanoTime() - s;
                         if (a.status() != expected) {
                           errors.computeIfAbsent(errorKey(a), k -> new LongAdder()).increment();

@@ -26,24 +26,38 @@ import org.jspecify.annotations.Nullable;
  * <p>Warden's profile is stricter than the RFC: {@code created}, {@code nonce} and {@code keyid}
  * are required, parameters outside §2.3 are refused, and so are duplicate components. Whether
  * {@code created} and {@code expires} are fresh, and whether {@code alg} fits the key, is for the
- * caller to decide. The canonical constructor checks that {@code serialized} is the RFC 8941
- * serialization of exactly the other components, so an instance is always self-consistent.
+ * caller to decide. {@code serialized} is always the RFC 8941 serialization of exactly the other
+ * values: {@link #parse} derives both from one parsed member, {@link #of} checks what it is given,
+ * so an instance is always self-consistent.
  */
-public record SignatureParameters(
-    List<Component> components,
-    long created,
-    OptionalLong expires,
-    String nonce,
-    String keyId,
-    Optional<String> alg,
-    Optional<String> tag,
-    String serialized) {
+public final class SignatureParameters {
+  private final Fields fields;
+  private final String serialized;
 
-  public SignatureParameters {
-    components = List.copyOf(components);
+  /** From fields that {@code serialized} is the canonical serialization of; no check. */
+  private SignatureParameters(Fields fields, String serialized) {
+    this.fields = fields;
+    this.serialized = serialized;
+  }
+
+  /**
+   * Parameters given value by value, with {@code serialized}: checked to be the RFC 8941
+   * serialization of exactly the other values.
+   *
+   * @throws IllegalArgumentException if they disagree, or {@code serialized} is not valid
+   */
+  public static SignatureParameters of(
+      List<Component> components,
+      long created,
+      OptionalLong expires,
+      String nonce,
+      String keyId,
+      Optional<String> alg,
+      Optional<String> tag,
+      String serialized) {
     Fields stated =
         new Fields(
-            components,
+            List.copyOf(components),
             created,
             requireNonNull(expires, "expires"),
             requireNonNull(nonce, "nonce"),
@@ -62,6 +76,57 @@ public record SignatureParameters(
       throw new IllegalArgumentException(
           "serialized is not the canonical serialization of the signature parameters");
     }
+    return new SignatureParameters(stated, serialized);
+  }
+
+  /** The covered components, in order. */
+  public List<Component> components() {
+    return fields.components();
+  }
+
+  public long created() {
+    return fields.created();
+  }
+
+  public OptionalLong expires() {
+    return fields.expires();
+  }
+
+  public String nonce() {
+    return fields.nonce();
+  }
+
+  public String keyId() {
+    return fields.keyId();
+  }
+
+  public Optional<String> alg() {
+    return fields.alg();
+  }
+
+  public Optional<String> tag() {
+    return fields.tag();
+  }
+
+  /** The exact {@code @signature-params} value: the RFC 8941 serialization of the rest. */
+  public String serialized() {
+    return serialized;
+  }
+
+  /** Equal when the serializations are: a serialization determines every value. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SignatureParameters other && serialized.equals(other.serialized);
+  }
+
+  @Override
+  public int hashCode() {
+    return serialized.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "SignatureParameters[" + serialized + "]";
   }
 
   /**
@@ -71,16 +136,9 @@ public record SignatureParameters(
    * @throws SignatureException MALFORMED_SIGNATURE naming the first problem
    */
   public static SignatureParameters parse(InnerList member) throws SignatureException {
-    Fields f = Fields.of(member);
-    return new SignatureParameters(
-        f.components,
-        f.created,
-        f.expires,
-        f.nonce,
-        f.keyId,
-        f.alg,
-        f.tag,
-        StructuredFields.serialize(member));
+    // The serialization of what was parsed is canonical and agrees with the fields by
+    // construction: no self-check (which would parse it again) is needed.
+    return new SignatureParameters(Fields.of(member), StructuredFields.serialize(member));
   }
 
   /** Parameters for signing, serialized in the order created, expires, nonce, keyid, alg, tag. */
@@ -107,7 +165,7 @@ public record SignatureParameters(
     }
     List<Item> items = components.stream().map(Component::toItem).toList();
     String serialized = StructuredFields.serialize(new InnerList(items, new Parameters(params)));
-    return new SignatureParameters(
+    return of(
         components,
         created,
         expires == null ? OptionalLong.empty() : OptionalLong.of(expires),
@@ -120,7 +178,7 @@ public record SignatureParameters(
 
   /** Whether a component of this name is covered, with any parameters. */
   public boolean covers(String componentName) {
-    return components.stream().anyMatch(c -> c.name().equals(componentName));
+    return fields.components().stream().anyMatch(c -> c.name().equals(componentName));
   }
 
   /** The validated content of a {@code Signature-Input} member; no self-check, so no recursion. */

@@ -44,11 +44,11 @@ class SignatureParametersTest {
   }
 
   @Test
-  void constructor_serializedDisagreesWithValues_throwsIllegalArgument() {
+  void of_serializedDisagreesWithValues_throwsIllegalArgument() {
     SignatureParameters p = SignatureParameters.create(COMPONENTS, 5, null, "n", "k", null, null);
     assertThatThrownBy(
             () ->
-                new SignatureParameters(
+                SignatureParameters.of(
                     p.components(),
                     6,
                     OptionalLong.empty(),
@@ -60,7 +60,7 @@ class SignatureParametersTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
             () ->
-                new SignatureParameters(
+                SignatureParameters.of(
                     List.of(Component.of("@method")),
                     5,
                     OptionalLong.empty(),
@@ -72,7 +72,7 @@ class SignatureParametersTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
             () ->
-                new SignatureParameters(
+                SignatureParameters.of(
                     p.components(),
                     5,
                     OptionalLong.empty(),
@@ -84,7 +84,7 @@ class SignatureParametersTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
             () ->
-                new SignatureParameters(
+                SignatureParameters.of(
                     p.components(),
                     5,
                     OptionalLong.empty(),

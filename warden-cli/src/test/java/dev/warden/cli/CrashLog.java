@@ -6,19 +6,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.warden.audit.AuditResult;
 import dev.warden.audit.AuditSource;
 import dev.warden.audit.LogAuditor;
+import dev.warden.budget.Window;
 import dev.warden.log.MerkleFrontier;
 import dev.warden.log.MerkleHasher;
 import dev.warden.note.NoteSigner;
 import dev.warden.note.NoteVerifierKey;
 import dev.warden.server.DataDir;
 import dev.warden.server.ServerConfig;
+import dev.warden.store.ApprovalState;
+import dev.warden.store.ExpiredReservation;
 import dev.warden.store.LogHead;
 import dev.warden.store.NonceRecord;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoredEntry;
 import dev.warden.store.sqlite.SqliteStore;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,9 +34,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What {@link CrashTest} reads from the database between a kill and the restart, and what it checks
- * there: the log is contiguous, its Merkle frontier is the stored head, the log before the round is
- * unchanged, and every answered decision is where its answer said.
+ * What {@link CrashTrial} reads from the database between a kill and the restart, and what it
+ * checks there: the log is contiguous, its Merkle frontier is the stored head, the log before the
+ * round is unchanged, and every answered decision is where its answer said.
  */
 final class CrashLog {
   private CrashLog() {}
@@ -40,16 +47,48 @@ final class CrashLog {
     final List<JsonNode> parsed;
     final Set<String> liveNonces;
 
+    /** The trial budget's counter (reserved plus committed), in minor units. */
+    final long budgetUsed;
+
+    /** The ids of reservations still RESERVED. */
+    final Set<String> reserved;
+
+    /** Each answered escalation's approval state, by decision id (absent: not stored). */
+    final Map<String, ApprovalState> approvals;
+
+    /** The hash of the last {@code policy} entry. */
+    final String lastPolicyHash;
+
+    /** How many minor units are reserved for decisions that are not in the log. */
+    long reservedUnlogged;
+
     LogSnapshot(
-        LogHead head, List<StoredEntry> entries, List<JsonNode> parsed, Set<String> liveNonces) {
+        LogHead head,
+        List<StoredEntry> entries,
+        List<JsonNode> parsed,
+        Set<String> liveNonces,
+        long budgetUsed,
+        Set<String> reserved,
+        Map<String, ApprovalState> approvals) {
       this.head = head;
       this.entries = entries;
       this.parsed = parsed;
       this.liveNonces = liveNonces;
+      this.budgetUsed = budgetUsed;
+      this.reserved = reserved;
+      this.approvals = approvals;
+      String last = "";
+      for (JsonNode p : parsed) {
+        if (p.path("kind").asText().equals("policy")) {
+          last = p.path("policy_hash").asText();
+        }
+      }
+      this.lastPolicyHash = last;
     }
   }
 
-  static LogSnapshot readLog(DataDir data, String at) throws IOException {
+  static LogSnapshot readLog(DataDir data, List<CrashLoad.Sent> answered, String at)
+      throws IOException {
     Clock clock = Clock.systemUTC();
     try (SqliteStore store = SqliteStore.open(data.database(), clock)) {
       // The auditor a user would run: every leaf, the tree, every signed checkpoint.
@@ -66,15 +105,34 @@ final class CrashLog {
       List<StoredEntry> entries = store.log().read(0, Long.MAX_VALUE);
       List<JsonNode> parsed = new ArrayList<>(entries.size());
       for (StoredEntry e : entries) {
-        parsed.add(CrashTest.JSON.readTree(e.entry()));
+        parsed.add(CrashLoad.JSON.readTree(e.entry()));
       }
       Set<String> nonces = new HashSet<>();
       for (NonceRecord n : store.log().liveNonces(clock.instant())) {
-        if (n.agentId().equals(CrashTest.AGENT)) {
+        if (n.agentId().equals(CrashTrial.AGENT)) {
           nonces.add(n.nonce());
         }
       }
-      return new LogSnapshot(head, entries, parsed, nonces);
+      Instant now = clock.instant();
+      String counter =
+          "spend/agent/month/"
+              + Window.MONTH.at(now, ZoneOffset.UTC).start()
+              + "/"
+              + CrashTrial.AGENT;
+      Set<String> reserved = new HashSet<>();
+      for (ExpiredReservation r :
+          store.usage().expired(now.plus(Duration.ofDays(3650)), Integer.MAX_VALUE)) {
+        reserved.add(r.reservationId());
+      }
+      Map<String, ApprovalState> approvals = new HashMap<>();
+      for (CrashLoad.Sent s : answered) {
+        if (s.kind == CrashLoad.Kind.ESCALATE && s.decisionId != null) {
+          String id = s.decisionId;
+          store.approvals().find(id).ifPresent(a -> approvals.put(id, a.state()));
+        }
+      }
+      return new LogSnapshot(
+          head, entries, parsed, nonces, store.usage().used(counter), reserved, approvals);
     } catch (StoreException e) {
       throw new AssertionError(at + ": the database does not reopen after the kill: " + e, e);
     }
@@ -105,7 +163,10 @@ final class CrashLog {
             .isEqualTo(previous.state());
       }
       JsonNode p = log.parsed.get(i);
-      if (p.hasNonNull("decision_id")) {
+      // Executions and approval steps name the decision they belong to; decisions and refusals
+      // are the ones that make an id.
+      String kind = p.path("kind").asText();
+      if ((kind.equals("decision") || kind.equals("refusal")) && p.hasNonNull("decision_id")) {
         Long dup = decisionIds.put(p.path("decision_id").asText(), e.index());
         assertThat(dup)
             .as(
@@ -125,8 +186,8 @@ final class CrashLog {
   /**
    * Every decision answered so far (this round and before) is at the index it was answered with.
    */
-  static void checkAnsweredInLog(LogSnapshot log, List<CrashTest.Sent> answered, String at) {
-    for (CrashTest.Sent s : answered) {
+  static void checkAnsweredInLog(LogSnapshot log, List<CrashLoad.Sent> answered, String at) {
+    for (CrashLoad.Sent s : answered) {
       assertThat(s.logIndex)
           .as(
               "%s: answered decision %s at log_index %d, but the log has %d entries",
@@ -137,8 +198,76 @@ final class CrashLog {
           at + ": entry " + s.logIndex + " for answered decision " + s.decisionId + ": " + e;
       assertThat(e.path("kind").asText()).as(what).isEqualTo("decision");
       assertThat(e.path("decision_id").asText()).as(what).isEqualTo(s.decisionId);
-      assertThat(e.path("decision").asText()).as(what).isEqualTo("allow");
-      assertThat(e.path("agent").asText()).as(what).isEqualTo(CrashTest.AGENT);
+      assertThat(e.path("decision").asText()).as(what).isEqualTo(s.kind.decision);
+      assertThat(e.path("agent").asText()).as(what).isEqualTo(CrashTrial.AGENT);
     }
+  }
+
+  /**
+   * The state beside the log agrees with it: the budget's counter is 1.00 USD per logged allow of
+   * {@code payments.*} plus 1.00 per reservation of a decision that never reached the log; each
+   * answered escalation is pending; each answered activation is logged; each decision's policy was
+   * logged before it; each answered action's execution is logged as succeeded, and no action
+   * reached the upstream twice.
+   */
+  static void checkState(
+      LogSnapshot log,
+      List<CrashLoad.Sent> answered,
+      Set<String> activations,
+      Map<String, Integer> upstreamOps,
+      String at) {
+    long allowed = 0;
+    Set<String> logged = new HashSet<>();
+    Set<String> policies = new HashSet<>();
+    Map<String, String> executions = new HashMap<>();
+    for (int i = 0; i < log.parsed.size(); i++) {
+      JsonNode p = log.parsed.get(i);
+      switch (p.path("kind").asText()) {
+        case "policy" -> policies.add(p.path("policy_hash").asText());
+        case "execution" ->
+            executions.put(p.path("decision_id").asText(), p.path("outcome").asText());
+        case "decision" -> {
+          logged.add(p.path("decision_id").asText());
+          assertThat(policies)
+              .as("%s: entry %d decided under a policy logged before it: %s", at, i, p)
+              .contains(p.path("policy_hash").asText());
+          if (p.path("decision").asText().equals("allow")
+              && p.path("action").asText().startsWith("payments.")) {
+            allowed +=
+                new BigDecimal(p.path("amount").path("value").asText())
+                    .movePointRight(2)
+                    .longValueExact();
+          }
+        }
+        default -> {}
+      }
+    }
+    long unlogged = 0;
+    for (String id : log.reserved) {
+      if (!logged.contains(id)) {
+        unlogged += 100; // every request of the load charges 1.00 USD
+      }
+    }
+    log.reservedUnlogged = unlogged;
+    assertThat(log.budgetUsed)
+        .as(
+            "%s: budget used (reserved + committed) = %d for the logged allows + %d reserved for"
+                + " decisions never logged",
+            at, allowed, unlogged)
+        .isEqualTo(allowed + unlogged);
+    assertThat(policies).as("%s: every answered activation is logged", at).containsAll(activations);
+    for (CrashLoad.Sent s : answered) {
+      if (s.kind == CrashLoad.Kind.ESCALATE) {
+        assertThat(log.approvals.get(s.decisionId))
+            .as("%s: approval of answered escalation %s", at, s.decisionId)
+            .isEqualTo(ApprovalState.PENDING);
+      } else if (s.kind == CrashLoad.Kind.ACT) {
+        assertThat(executions.get(s.decisionId))
+            .as("%s: execution of answered action %s", at, s.decisionId)
+            .isEqualTo("succeeded");
+      }
+    }
+    upstreamOps.forEach(
+        (op, n) -> assertThat(n).as("%s: the upstream ran op %s %d times", at, op, n).isOne());
   }
 }

@@ -23,7 +23,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,7 @@ final class ExecutionCrashTest {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
   @TempDir Path tmp;
-  private final List<Process> children = new ArrayList<>();
+  private CrashWarden warden;
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -63,7 +62,6 @@ final class ExecutionCrashTest {
   private final CountDownLatch arrived = new CountDownLatch(1);
   private final CountDownLatch release = new CountDownLatch(1);
   private HttpServer upstream;
-  private int generation;
 
   @BeforeEach
   void startUpstream() throws IOException {
@@ -90,11 +88,8 @@ final class ExecutionCrashTest {
   @AfterEach
   void stopAll() throws InterruptedException {
     release.countDown();
-    for (Process p : children) {
-      p.toHandle().destroyForcibly();
-    }
-    for (Process p : children) {
-      p.waitFor(10, TimeUnit.SECONDS);
+    if (warden != null) {
+      warden.killAll();
     }
     upstream.stop(0);
     http.shutdownNow();
@@ -129,8 +124,9 @@ final class ExecutionCrashTest {
     new SecureRandom().nextBytes(seed);
     SigningKey key = SigningKey.ed25519(AGENT, seed);
 
-    Child first = start(data);
-    registerAgent(first, data, key);
+    warden = new CrashWarden(data, tmp, "execution crash");
+    CrashWarden.Child first = warden.start();
+    first.registerAgent(AGENT, key);
     var inFlight =
         http.sendAsync(signedAction(first, key, "crash-1"), HttpResponse.BodyHandlers.ofString());
     if (!arrived.await(30, TimeUnit.SECONDS)) {
@@ -142,7 +138,7 @@ final class ExecutionCrashTest {
         .as("the agent got no answer from the killed server")
         .failsWithin(Duration.ofSeconds(10));
 
-    Child second = start(data);
+    CrashWarden.Child second = warden.start();
     JsonNode ready = get(second, "/readyz", null);
     assertThat(ready.path("executions_outcome_unknown").asLong()).isEqualTo(1);
     JsonNode listed =
@@ -167,7 +163,7 @@ final class ExecutionCrashTest {
     assertThat(problem.path("execution").path("outcome").asText()).isEqualTo("outcome_unknown");
 
     second.kill();
-    Child third = start(data);
+    CrashWarden.Child third = warden.start();
     assertThat(get(third, "/readyz", null).path("executions_outcome_unknown").asLong())
         .isEqualTo(1);
     assertThat(executionEntries(third)).as("recorded once, not at every start").hasSize(1);
@@ -223,7 +219,7 @@ final class ExecutionCrashTest {
     assertThat(again.err()).contains("admin.conflict");
   }
 
-  private List<JsonNode> executionEntries(Child server) throws Exception {
+  private List<JsonNode> executionEntries(CrashWarden.Child server) throws Exception {
     JsonNode page = get(server, "/v1/log/entries?start=0&end=1000", null);
     List<JsonNode> out = new ArrayList<>();
     for (JsonNode e : page.path("entries")) {
@@ -235,7 +231,8 @@ final class ExecutionCrashTest {
     return out;
   }
 
-  private JsonNode get(Child server, String path, String authorization) throws Exception {
+  private JsonNode get(CrashWarden.Child server, String path, String authorization)
+      throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(server.base.resolve(path)).timeout(REQUEST_TIMEOUT).GET();
     if (authorization != null) {
@@ -246,7 +243,8 @@ final class ExecutionCrashTest {
     return JSON.readTree(r.body());
   }
 
-  private HttpRequest signedAction(Child server, SigningKey key, String idempotencyKey) {
+  private HttpRequest signedAction(
+      CrashWarden.Child server, SigningKey key, String idempotencyKey) {
     URI target = server.base.resolve("/v1/actions");
     byte[] body = PAY.getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers = new LinkedHashMap<>();
@@ -261,105 +259,10 @@ final class ExecutionCrashTest {
                 body,
                 System.currentTimeMillis() / 1000,
                 null,
-                CrashTest.newNonce());
+                CrashLoad.newNonce());
     HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60));
     headers.forEach(b::header);
     added.forEach(b::header);
     return b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-  }
-
-  private void registerAgent(Child server, DataDir data, SigningKey key) throws Exception {
-    String pub = Base64.getEncoder().encodeToString(key.publicKey().orElseThrow());
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(server.base.resolve("/v1/admin/agents"))
-                .timeout(REQUEST_TIMEOUT)
-                .header("Authorization", "Bearer " + data.loadAdminToken())
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"id\":\""
-                            + AGENT
-                            + "\",\"tenant\":\"acme\",\"keys\":[{\"alg\":\"ed25519\","
-                            + "\"public_key\":\""
-                            + pub
-                            + "\"}]}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("agent create: %s", r.body()).isEqualTo(201);
-  }
-
-  /** A {@code warden serve} child JVM. */
-  private record Child(Process process, URI base, Path stderr) {
-    void kill() throws InterruptedException {
-      process.toHandle().destroyForcibly();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        fail("child %d did not die within 10 s of SIGKILL", process.pid());
-      }
-    }
-
-    String stderrTail() {
-      return ChildJvm.tail(stderr);
-    }
-  }
-
-  private Child start(DataDir data) throws Exception {
-    int gen = ++generation;
-    for (int attempt = 1; ; attempt++) {
-      int port = ChildJvm.freePort();
-      Path err = tmp.resolve("child-" + gen + "-" + attempt + ".err");
-      Process p =
-          CrashTest.withPassphrase(
-                  new ProcessBuilder(
-                      ChildJvm.javaBinary(),
-                      "-cp",
-                      System.getProperty("java.class.path"),
-                      "--enable-native-access=ALL-UNNAMED",
-                      "-XX:+UseSerialGC",
-                      "-XX:TieredStopAtLevel=1",
-                      "-Xmx256m",
-                      "dev.warden.cli.Main",
-                      "serve",
-                      "--data-dir",
-                      data.root().toString(),
-                      "--listen",
-                      "127.0.0.1:" + port))
-              .redirectOutput(tmp.resolve("child-" + gen + "-" + attempt + ".out").toFile())
-              .redirectError(err.toFile())
-              .start();
-      children.add(p);
-      p.getOutputStream().close();
-      Child child = new Child(p, URI.create("http://127.0.0.1:" + port), err);
-      long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-      while (true) {
-        if (!p.isAlive()) {
-          String why = ChildJvm.tail(err);
-          if (attempt < 3 && why.contains("ddress already in use")) {
-            break; // someone took the free port: try another
-          }
-          fail("the server exited with %d before it was ready; stderr:%n%s", p.exitValue(), why);
-        }
-        try {
-          HttpResponse<String> r =
-              http.send(
-                  HttpRequest.newBuilder(child.base().resolve("/readyz"))
-                      .timeout(Duration.ofSeconds(2))
-                      .GET()
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() == 200) {
-            return child;
-          }
-        } catch (IOException e) {
-          // not listening yet
-        }
-        if (System.nanoTime() > deadline) {
-          child.kill();
-          fail(
-              "the server was not ready within %s; stderr:%n%s", START_TIMEOUT, ChildJvm.tail(err));
-        }
-        Thread.sleep(50);
-      }
-    }
   }
 }

@@ -3,6 +3,7 @@ package dev.warden.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The crash soak (issue 9): {@code TRIALS} {@link CrashTrial} rounds, each a SIGKILL of a loaded
@@ -27,6 +28,21 @@ public final class CrashSoak {
     long start = System.nanoTime();
     int failures = 0;
     int fresh = 0;
+    AtomicReference<CrashTrial> current = new AtomicReference<>();
+    // Interrupted (Ctrl-C, SIGTERM): no child server outlives the soak.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  CrashTrial t = current.get();
+                  if (t != null) {
+                    try {
+                      t.close();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }
+                }));
     CrashTrial trial = null;
     try {
       for (int i = 1; i <= trials; i++) {
@@ -34,6 +50,7 @@ public final class CrashSoak {
           if (trial == null) {
             long s = seed + fresh;
             trial = CrashTrial.start(Files.createDirectories(dir.resolve("run-" + fresh++)), s);
+            current.set(trial);
           }
           System.out.printf("trial %d (seed %d): %s%n", i, trial.seed(), trial.round());
         } catch (AssertionError | Exception e) {

@@ -50,6 +50,16 @@ final class TestWarden implements AutoCloseable {
 
   /** A Warden that tells {@code events} when credentials are cut off. */
   static TestWarden start(Path tmp, String extraConfig, CredentialEvents events) throws Exception {
+    return start(tmp, extraConfig, events, Clock.systemUTC());
+  }
+
+  /** A Warden that reads the time from {@code clock} (which a test may move). */
+  static TestWarden start(Path tmp, Clock clock) throws Exception {
+    return start(tmp, "", CredentialEvents.NONE, clock);
+  }
+
+  private static TestWarden start(
+      Path tmp, String extraConfig, CredentialEvents events, Clock clock) throws Exception {
     DataDir d =
         DataDir.init(
             tmp.resolve("data"), "127.0.0.1:0", RANDOM, Clock.systemUTC(), TestKeys.PROTECTION);
@@ -60,9 +70,7 @@ final class TestWarden implements AutoCloseable {
                 .replace("refusal_summary_interval: 10s", "refusal_summary_interval: 1s")
             + extraConfig);
     return new TestWarden(
-        d,
-        WardenServer.start(
-            d, ServerConfig.load(d), Clock.systemUTC(), RANDOM, TestKeys.PROTECTION, events));
+        d, WardenServer.start(d, ServerConfig.load(d), clock, RANDOM, TestKeys.PROTECTION, events));
   }
 
   /** A Warden on an existing data directory (a replica's copy, a PostgreSQL store). */

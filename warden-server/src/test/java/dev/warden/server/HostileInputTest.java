@@ -30,11 +30,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -60,26 +56,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * says, by the registered agent's key), {@code ${repeat:C:N}} (C N times), {@code ${byte:HH}},
  * {@code ${cr}}, {@code ${lf}}, {@code ${nul}}. Without {@code # sign} the request is unsigned.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileInputTest {
+class HostileInputTest extends OneWardenTest {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-z]+)(?::([^}]*))?}");
   private static final Pattern EXPECT =
       Pattern.compile("# expect: (\\d{3}) ([a-z_]+\\.[a-z_]+)( logged)?");
-
-  @TempDir static Path tmp;
-  TestWarden w;
-  TestWarden.Agent agent;
-
-  @BeforeAll
-  void start() throws Exception {
-    w = TestWarden.start(tmp);
-    agent = w.createAgent("agent-1");
-  }
-
-  @AfterAll
-  void stop() {
-    w.close();
-  }
 
   static Stream<String> corpus() throws IOException, URISyntaxException {
     URL dir = HostileInputTest.class.getResource("/hostile");

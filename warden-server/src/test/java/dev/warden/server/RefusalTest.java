@@ -10,36 +10,15 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input gets a clear error, and nothing else happens: each refusal has its exact status and
  * code, a request refused before authentication decides nothing and burns no nonce (the same nonce
  * then works), and a refusal after authentication is its own log entry.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RefusalTest {
+class RefusalTest extends OneWardenTest {
   static final String OK_BODY = "{\"action\":\"payments.transfer\",\"resource\":\"acct/ops\"}";
-
-  @TempDir static Path tmp;
-  TestWarden w;
-  TestWarden.Agent agent;
-
-  @BeforeAll
-  void start() throws Exception {
-    w = TestWarden.start(tmp);
-    agent = w.createAgent("agent-1");
-  }
-
-  @AfterAll
-  void stop() {
-    w.close();
-  }
 
   /** Asserts the problem, then that nothing was decided and the nonce still works. */
   private void assertRefusedBeforeAuth(

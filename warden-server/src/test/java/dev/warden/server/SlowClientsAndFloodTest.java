@@ -10,7 +10,6 @@ import java.net.SocketTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hostile clients that do not send bad bytes but too few or too many (issue 9): slow connections
@@ -31,27 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * flood of unsigned requests leaves the agent served, and the log grows by one {@code
  * refusal_summary} per reason, source and interval whose counts add up to every refusal.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SlowClientsAndFloodTest {
+class SlowClientsAndFloodTest extends OneWardenTest {
   private static final String PAY = "{\"action\":\"payments.transfer\",\"resource\":\"acct/ops\"}";
 
   /** Generous: the machine running the suite is shared and slow. */
   private static final Duration AGENT_BOUND = Duration.ofSeconds(5);
-
-  @TempDir static Path tmp;
-  TestWarden w;
-  TestWarden.Agent agent;
-
-  @BeforeAll
-  void start() throws Exception {
-    w = TestWarden.start(tmp);
-    agent = w.createAgent("agent-1");
-  }
-
-  @AfterAll
-  void stop() {
-    w.close();
-  }
 
   @Test
   void slowloris_stalledConnectionsCutByIdleTimeout_agentServedMeanwhile() throws Exception {

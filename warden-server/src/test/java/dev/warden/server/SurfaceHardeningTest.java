@@ -13,36 +13,16 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Security headers on every answer, /metrics behind its scope, and what /readyz reports. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SurfaceHardeningTest {
+class SurfaceHardeningTest extends OneWardenTest {
   static final Map<String, String> SECURITY_HEADERS =
       Map.of(
           "X-Content-Type-Options", "nosniff",
           "Cache-Control", "no-store",
           "Referrer-Policy", "no-referrer",
           "X-Frame-Options", "DENY");
-
-  @TempDir static java.nio.file.Path tmp;
-  TestWarden w;
-  TestWarden.Agent agent;
-
-  @BeforeAll
-  void start() throws Exception {
-    w = TestWarden.start(tmp);
-    agent = w.createAgent("agent-1");
-  }
-
-  @AfterAll
-  void stop() {
-    w.close();
-  }
 
   private HttpResponse<String> get(String path, @Nullable String token) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(w.uri(path)).GET();

@@ -41,6 +41,8 @@ final class CrashLoad {
     PAY_IDEMPOTENT("/v1/decisions", 200, "allow"),
     /** {@code files.delete}: escalated, pending for an hour. */
     ESCALATE("/v1/decisions", 202, "pending"),
+    /** {@code files.purge}: escalated for 2 s, then expired by Warden (a deny). */
+    ESCALATE_BRIEF("/v1/decisions", 202, "pending"),
     /**
      * {@code payments.execute} through the http adapter to the trial's upstream, with an {@code
      * Idempotency-Key}: allowed, charged, run once.
@@ -84,6 +86,7 @@ final class CrashLoad {
                 + op
                 + "\"},\"amount\":{\"value\":\"1.00\",\"currency\":\"USD\"}}";
         case ESCALATE -> "{\"action\":\"files.delete\",\"resource\":\"reports/" + op + "\"}";
+        case ESCALATE_BRIEF -> "{\"action\":\"files.purge\",\"resource\":\"reports/" + op + "\"}";
         case ACT ->
             "{\"action\":\"payments.execute\",\"resource\":\"acct/ops\",\"params\":{\"op\":\""
                 + op

@@ -126,7 +126,8 @@ final class CrashLog {
       }
       Map<String, ApprovalState> approvals = new HashMap<>();
       for (CrashLoad.Sent s : answered) {
-        if (s.kind == CrashLoad.Kind.ESCALATE && s.decisionId != null) {
+        if ((s.kind == CrashLoad.Kind.ESCALATE || s.kind == CrashLoad.Kind.ESCALATE_BRIEF)
+            && s.decisionId != null) {
           String id = s.decisionId;
           store.approvals().find(id).ifPresent(a -> approvals.put(id, a.state()));
         }
@@ -206,9 +207,9 @@ final class CrashLog {
   /**
    * The state beside the log agrees with it: the budget's counter is 1.00 USD per logged allow of
    * {@code payments.*} plus 1.00 per reservation of a decision that never reached the log; each
-   * answered escalation is pending; each answered activation is logged; each decision's policy was
-   * logged before it; each answered action's execution is logged as succeeded, and no action
-   * reached the upstream twice.
+   * answered escalation is pending (one with a 2 s TTL may be expired, with exactly one log entry);
+   * each answered activation is logged; each decision's policy was logged before it; each answered
+   * action's execution is logged as succeeded, and no action reached the upstream twice.
    */
   static void checkState(
       LogSnapshot log,
@@ -220,10 +221,16 @@ final class CrashLog {
     Set<String> logged = new HashSet<>();
     Set<String> policies = new HashSet<>();
     Map<String, String> executions = new HashMap<>();
+    Map<String, Integer> expiries = new HashMap<>();
     for (int i = 0; i < log.parsed.size(); i++) {
       JsonNode p = log.parsed.get(i);
       switch (p.path("kind").asText()) {
         case "policy" -> policies.add(p.path("policy_hash").asText());
+        case "approval" -> {
+          if (p.path("step").asText().equals("expire")) {
+            expiries.merge(p.path("decision_id").asText(), 1, Integer::sum);
+          }
+        }
         case "execution" ->
             executions.put(p.path("decision_id").asText(), p.path("outcome").asText());
         case "decision" -> {
@@ -257,10 +264,18 @@ final class CrashLog {
         .isEqualTo(allowed + unlogged);
     assertThat(policies).as("%s: every answered activation is logged", at).containsAll(activations);
     for (CrashLoad.Sent s : answered) {
-      if (s.kind == CrashLoad.Kind.ESCALATE) {
-        assertThat(log.approvals.get(s.decisionId))
-            .as("%s: approval of answered escalation %s", at, s.decisionId)
-            .isEqualTo(ApprovalState.PENDING);
+      if (s.kind == CrashLoad.Kind.ESCALATE || s.kind == CrashLoad.Kind.ESCALATE_BRIEF) {
+        ApprovalState state = log.approvals.get(s.decisionId);
+        String what = at + ": approval of answered escalation " + s + ", " + state;
+        assertThat(state)
+            .as(what)
+            .isIn(
+                s.kind == CrashLoad.Kind.ESCALATE
+                    ? List.of(ApprovalState.PENDING)
+                    : List.of(ApprovalState.PENDING, ApprovalState.EXPIRED));
+        assertThat(expiries.getOrDefault(s.decisionId, 0))
+            .as("%s: its expiry is logged exactly when it expired, once", what)
+            .isEqualTo(state == ApprovalState.EXPIRED ? 1 : 0);
       } else if (s.kind == CrashLoad.Kind.ACT) {
         assertThat(executions.get(s.decisionId))
             .as("%s: execution of answered action %s", at, s.decisionId)

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,12 +41,14 @@ import java.util.regex.Pattern;
  * the audit is clean, the log contiguous and its earlier part unchanged, every answered decision at
  * its answered index, every answered nonce stored, the budget's counter equal to the amounts of the
  * logged allows plus those reserved for decisions that never reached the log, every answered
- * escalation pending, every answered activation logged, every decision's policy hash logged before
- * it, every answered action's execution logged as succeeded and run once. Checked after the
- * restart: answered nonces (and stored unanswered ones) are refused as replays, idempotency keys
- * replay (a decision byte for byte; an action without reaching the upstream again), pending
- * approvals are still pending, the active policy is the last one logged or the in-flight one (whose
- * file was written) — never a policy that is neither — and a fresh request is decided under it.
+ * escalation pending (or, with a 2 s TTL, expired with one log entry), every answered activation
+ * logged, every decision's policy hash logged before it, every answered action's execution logged
+ * as succeeded and run once. Checked after the restart: answered nonces (and stored unanswered
+ * ones) are refused as replays, idempotency keys replay (a decision byte for byte; an action
+ * without reaching the upstream again), pending approvals are still pending (past a 2 s TTL:
+ * expired by the restarted server), the active policy is the last one logged or the in-flight one
+ * (whose file was written) — never a policy that is neither — and a fresh request is decided under
+ * it.
  */
 final class CrashTrial implements AutoCloseable {
   static final String AGENT = "crash-agent";
@@ -159,6 +162,10 @@ final class CrashTrial implements AutoCloseable {
             effect: escalate
             match: {action: "files.delete"}
             ttl: 1h
+          - id: purges
+            effect: escalate
+            match: {action: "files.purge"}
+            ttl: 2s
         budgets:
           - id: spend
             scope: agent
@@ -230,7 +237,7 @@ final class CrashTrial implements AutoCloseable {
     String atServer = at + ", " + server.describe();
     int replays = checkReplaysRefused(answered, unanswered, log, atServer);
     int idempotent = checkIdempotentRetries(answered, atServer);
-    checkPendingApprovals(answered, atServer);
+    checkApprovals(allAnswered, atServer);
     String active = checkActivePolicy(log, attempted, atServer);
 
     HttpResponse<String> fresh =
@@ -323,22 +330,32 @@ final class CrashTrial implements AutoCloseable {
     return check.size();
   }
 
-  /** A sample of the escalations answered so far is still pending (their TTL is an hour). */
-  private void checkPendingApprovals(List<CrashLoad.Sent> answered, String at) throws Exception {
+  /**
+   * A sample of the escalations answered so far: those with an hour's TTL are still pending; those
+   * with 2 s are expired by the restarted server within a few seconds, if they were not before.
+   */
+  private void checkApprovals(List<CrashLoad.Sent> answered, String at) throws Exception {
     List<CrashLoad.Sent> escalated = new ArrayList<>();
     for (CrashLoad.Sent s : answered) {
-      if (s.kind == CrashLoad.Kind.ESCALATE) {
+      if (s.kind == CrashLoad.Kind.ESCALATE || s.kind == CrashLoad.Kind.ESCALATE_BRIEF) {
         escalated.add(s);
       }
     }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     for (CrashLoad.Sent s : sample(escalated)) {
-      HttpResponse<String> r = server.admin("GET", "/v1/approvals/" + s.decisionId, null);
-      assertThat(r.statusCode())
-          .as("%s: approval %s: %s", at, s.decisionId, r.body())
-          .isEqualTo(200);
-      assertThat(CrashLoad.JSON.readTree(r.body()).path("state").asText())
-          .as("%s: approval %s after the restart: %s", at, s.decisionId, r.body())
-          .isEqualTo("pending");
+      String want = s.kind == CrashLoad.Kind.ESCALATE ? "pending" : "expired";
+      while (true) {
+        HttpResponse<String> r = server.admin("GET", "/v1/approvals/" + s.decisionId, null);
+        String what = at + ": approval " + s.decisionId + " after the restart: " + r.body();
+        assertThat(r.statusCode()).as(what).isEqualTo(200);
+        String state = CrashLoad.JSON.readTree(r.body()).path("state").asText();
+        if (state.equals(want)) {
+          break;
+        }
+        assertThat(state).as(what).isEqualTo("pending"); // not yet expired
+        assertThat(System.nanoTime()).as("%s: expired within 20 s", what).isLessThan(deadline);
+        Thread.sleep(200);
+      }
     }
   }
 

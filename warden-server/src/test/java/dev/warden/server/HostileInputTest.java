@@ -71,7 +71,7 @@ class HostileInputTest extends OneWardenTest {
               .filter(n -> n.endsWith(".http"))
               .sorted()
               .toList();
-      assertThat(names).as("corpus files").hasSizeGreaterThan(20);
+      assertThat(names).as("corpus files").hasSizeGreaterThan(50);
       return names.stream();
     }
   }

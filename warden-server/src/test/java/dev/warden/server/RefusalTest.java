@@ -50,13 +50,7 @@ class RefusalTest extends OneWardenTest {
 
   @Test
   void decide_missingSignatureInput_401MissingSignature() throws Exception {
-    HttpResponse<String> r =
-        w.http.send(
-            HttpRequest.newBuilder(w.uri("/v1/decisions"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(OK_BODY))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = w.sendUnsigned(OK_BODY);
     assertProblem(r, 401, "auth.missing_signature");
   }
 

@@ -160,6 +160,16 @@ final class TestWarden implements AutoCloseable {
     return new Req(json);
   }
 
+  /** {@code POST /v1/decisions} with this JSON body and no signature at all. */
+  HttpResponse<String> sendUnsigned(String json) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(uri("/v1/decisions"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   HttpResponse<String> send(SigningKey key, Req r) throws Exception {
     return http.send(signed(key, r).build(), HttpResponse.BodyHandlers.ofString());
   }

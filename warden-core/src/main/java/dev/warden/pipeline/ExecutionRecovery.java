@@ -19,11 +19,17 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * At start, before requests are served: every execution still {@code in_flight} was interrupted
- * (Warden stopped between its allow and its outcome), so the upstream may or may not have acted.
- * Each gets an {@code execution} entry with outcome {@code outcome_unknown}; none is ever run
- * again, and its budget reservation is kept (settled against the logged allow). Resolving them is
- * for an operator ({@link ExecutionResolutions}).
+ * An execution still {@code in_flight} whose replica is dead ({@link ExecutionStore#orphaned}) was
+ * interrupted (its Warden stopped between the allow and the outcome), so the upstream may or may
+ * not have acted. Each gets an {@code execution} entry with outcome {@code outcome_unknown}; none
+ * is ever run again, and its budget reservation is kept (settled against the logged allow).
+ * Resolving them is for an operator ({@link ExecutionResolutions}).
+ *
+ * <p>Run at start, before requests are served, and then periodically on every replica: another
+ * replica's executions are recovered once its lease expired. Each entry is appended with a finish
+ * from {@code in_flight}, applied only while the execution is still in flight, so when two replicas
+ * recover the same orphan one entry is written and the other append is refused and skipped; an
+ * execution whose owner finishes it meanwhile is skipped the same way.
  */
 public final class ExecutionRecovery {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,9 +41,9 @@ public final class ExecutionRecovery {
   private ExecutionRecovery() {}
 
   /**
-   * Records every in-flight execution as {@code outcome_unknown}.
+   * Records every orphaned in-flight execution as {@code outcome_unknown}.
    *
-   * @return how many were recorded
+   * @return how many this call recorded (not those another replica recorded at the same time)
    */
   public static int recover(
       ExecutionStore executions,
@@ -47,9 +53,10 @@ public final class ExecutionRecovery {
       Clock clock)
       throws StoreException, RequestRejected {
     int done = 0;
-    for (List<ExecutionRecord> page = executions.list(ExecutionState.IN_FLIGHT, PAGE);
+    for (List<ExecutionRecord> page = executions.orphaned(PAGE);
         !page.isEmpty();
-        page = executions.list(ExecutionState.IN_FLIGHT, PAGE)) {
+        page = executions.orphaned(PAGE)) {
+      int before = done;
       for (ExecutionRecord r : page) {
         Instant now = clock.instant();
         byte[] entry =
@@ -65,14 +72,32 @@ public final class ExecutionRecovery {
                     null,
                     "crash",
                     DETAIL));
-        commitLog.append(
-            PendingEntry.execution(
-                entry,
-                new ExecutionChange.Finish(r.decisionId(), ExecutionState.OUTCOME_UNKNOWN, now)));
-        done++;
+        try {
+          commitLog.append(
+              PendingEntry.execution(
+                  entry,
+                  new ExecutionChange.Finish(r.decisionId(), ExecutionState.OUTCOME_UNKNOWN, now)));
+          done++;
+        } catch (RequestRejected e) {
+          if (stillInFlight(executions, r)) {
+            throw e;
+          }
+          // Finished meanwhile, by its owner or by another replica's recovery: nothing to record.
+        }
+      }
+      if (done == before) {
+        break;
       }
     }
     return done;
+  }
+
+  private static boolean stillInFlight(ExecutionStore executions, ExecutionRecord r)
+      throws StoreException {
+    return executions
+        .find(r.decisionId())
+        .map(e -> e.state() == ExecutionState.IN_FLIGHT)
+        .orElse(true);
   }
 
   /** The subject of the allow entry that started {@code r}. */

@@ -25,6 +25,9 @@ public interface Store extends AutoCloseable {
   /** Executions of allowed actions by adapters (written only with their log entries). */
   ExecutionStore executions();
 
+  /** This process as one of the replicas sharing the database, and its lease. */
+  ReplicaStore replicas();
+
   /**
    * Checks that the database can be read and written now.
    *

@@ -8,9 +8,11 @@ import dev.warden.log.Entries;
 import dev.warden.log.GroupCommitLog;
 import dev.warden.log.RefusalSummaries;
 import dev.warden.pipeline.DecisionView;
+import dev.warden.pipeline.ExecutionRecovery;
 import dev.warden.store.ApprovalRecord;
 import dev.warden.store.ApprovalState;
 import dev.warden.store.DecisionRef;
+import dev.warden.store.ReplicaStore;
 import dev.warden.store.Store;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoredEntry;
@@ -25,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's background work, on one thread: refusal summaries into the log, budget commits,
+ * The server's background work, on one thread: refusal summaries into the log, budget commits, this
+ * replica's lease and recovering the executions of replicas whose lease expired (SPEC §18),
  * expiring approvals whose TTL ran out, settling expired reservations against the log, and purging
  * what has expired. Each task logs its failure and runs again at its next turn; none of them can
  * make a decision wrong, only late.
@@ -62,6 +65,20 @@ final class Housekeeping implements AutoCloseable {
     long every = summaryInterval.toMillis();
     ex.scheduleAtFixedRate(flushSummaries, every, every, TimeUnit.MILLISECONDS);
     ex.scheduleWithFixedDelay(flushSettlements, 200, 200, TimeUnit.MILLISECONDS);
+    long beat = ReplicaStore.HEARTBEAT.toMillis();
+    ex.scheduleWithFixedDelay(
+        () -> run("renewing this replica's lease", store.replicas()::heartbeat),
+        beat,
+        beat,
+        TimeUnit.MILLISECONDS);
+    ex.scheduleWithFixedDelay(
+        () ->
+            run(
+                "recovering executions of stopped replicas",
+                () -> recover(store, entries, commitLog, clock)),
+        beat,
+        beat,
+        TimeUnit.MILLISECONDS);
     ex.scheduleWithFixedDelay(
         () -> run("expiring approvals", () -> approvals.expireDue(clock.instant())),
         1,
@@ -84,6 +101,18 @@ final class Housekeeping implements AutoCloseable {
         1,
         TimeUnit.MINUTES);
     return new Housekeeping(ex, flushSummaries, flushSettlements);
+  }
+
+  private static void recover(Store store, Entries entries, GroupCommitLog commitLog, Clock clock)
+      throws StoreException, RequestRejected {
+    int n = ExecutionRecovery.recover(store.executions(), store.log(), entries, commitLog, clock);
+    if (n > 0) {
+      log.warn(
+          "{} action(s) were running on a replica whose lease expired; recorded as"
+              + " outcome_unknown (never re-run): GET /v1/executions?state=outcome_unknown lists"
+              + " them",
+          n);
+    }
   }
 
   /**

@@ -278,11 +278,13 @@ public final class WardenServer implements AutoCloseable {
                   settlements,
                   clock));
       approvals.expireDue(clock.instant());
+      store.replicas().heartbeat();
+      log.info("replica id {}", store.replicas().self());
       int unknown =
           ExecutionRecovery.recover(store.executions(), store.log(), entries, commitLog, clock);
       if (unknown > 0) {
         log.warn(
-            "{} action(s) were running when Warden stopped; recorded as outcome_unknown (never"
+            "{} action(s) were running when their Warden stopped; recorded as outcome_unknown (never"
                 + " re-run): GET /v1/executions?state=outcome_unknown lists them",
             unknown);
       }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.warden.log.Entries;
-import dev.warden.pipeline.ExecutionRecovery;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
@@ -13,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -237,15 +234,7 @@ final class ApprovedExecutionFlowTest {
             });
     assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
     // What the next start does after a crash here: the approval entry started the execution.
-    WardenServer s = w.server();
-    Entries entries =
-        new Entries(
-            s.dataDir().loadKeys(TestKeys.PROTECTION).params(),
-            ServerConfig.load(s.dataDir()).params());
-    assertThat(
-            ExecutionRecovery.recover(
-                s.store().executions(), s.store().log(), entries, s.commitLog(), Clock.systemUTC()))
-        .isEqualTo(1);
+    assertThat(w.recoverAsIfCrashed()).isEqualTo(1);
     hold.countDown();
     approving.get(30, TimeUnit.SECONDS);
 

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.warden.log.Entries;
-import dev.warden.pipeline.ExecutionRecovery;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -116,15 +113,7 @@ final class ExecutionResolveTest {
         w.http.sendAsync(
             w.signed(agent.key(), payReq("60.00")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
-    WardenServer s = w.server();
-    Entries entries =
-        new Entries(
-            s.dataDir().loadKeys(TestKeys.PROTECTION).params(),
-            ServerConfig.load(s.dataDir()).params());
-    assertThat(
-            ExecutionRecovery.recover(
-                s.store().executions(), s.store().log(), entries, s.commitLog(), Clock.systemUTC()))
-        .isEqualTo(1);
+    assertThat(w.recoverAsIfCrashed()).isEqualTo(1);
     hold.countDown();
     HttpResponse<String> answer = running.get(30, TimeUnit.SECONDS);
     assertThat(answer.statusCode()).as("the outcome came after it was recorded").isEqualTo(503);

@@ -4,7 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.httpsig.MessageSigner;
 import dev.warden.httpsig.SigningKey;
+import dev.warden.log.Entries;
+import dev.warden.pipeline.ExecutionRecovery;
 import dev.warden.server.operator.CredentialEvents;
+import dev.warden.store.ExecutionRecord;
+import dev.warden.store.ExecutionState;
+import dev.warden.store.ExecutionStore;
+import dev.warden.store.StoreException;
 import dev.warden.store.StoredEntry;
 import java.io.IOException;
 import java.net.URI;
@@ -20,6 +26,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -91,6 +98,44 @@ final class TestWarden implements AutoCloseable {
 
   WardenServer server() {
     return server;
+  }
+
+  /**
+   * What the next start does after a crash at this moment: records every in-flight execution, this
+   * server's own included, as {@code outcome_unknown}.
+   *
+   * @return how many were recorded
+   */
+  int recoverAsIfCrashed() throws Exception {
+    Entries entries =
+        new Entries(
+            server.dataDir().loadKeys(TestKeys.PROTECTION).params(),
+            ServerConfig.load(server.dataDir()).params());
+    ExecutionStore live = server.store().executions();
+    ExecutionStore crashed =
+        new ExecutionStore() {
+          @Override
+          public Optional<ExecutionRecord> find(String decisionId) throws StoreException {
+            return live.find(decisionId);
+          }
+
+          @Override
+          public List<ExecutionRecord> list(ExecutionState state, int limit) throws StoreException {
+            return live.list(state, limit);
+          }
+
+          @Override
+          public List<ExecutionRecord> orphaned(int limit) throws StoreException {
+            return live.list(ExecutionState.IN_FLIGHT, limit);
+          }
+
+          @Override
+          public long count(ExecutionState state) throws StoreException {
+            return live.count(state);
+          }
+        };
+    return ExecutionRecovery.recover(
+        crashed, server.store().log(), entries, server.commitLog(), Clock.systemUTC());
   }
 
   URI uri(String path) {

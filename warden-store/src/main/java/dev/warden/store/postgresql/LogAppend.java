@@ -40,15 +40,16 @@ final class LogAppend {
    * Appends the batch {@code sealer} makes of the current head.
    *
    * @param now epoch milliseconds; records that expired before it may be replaced
+   * @param owner the replica recorded as the owner of executions the batch starts
    */
-  static SealedBatch append(Connection c, BatchSealer sealer, long now, Database db)
+  static SealedBatch append(Connection c, BatchSealer sealer, long now, Database db, String owner)
       throws SQLException, StoreException {
     LogHead head = lockHead(c);
     SealedBatch batch = sealer.seal(head);
     check(head, batch);
     insertState(c, batch, now);
     PostgresApprovalStore.write(c, batch.approvals());
-    PostgresExecutionStore.write(c, batch.executions());
+    PostgresExecutionStore.write(c, batch.executions(), owner);
     insertLog(c, head.size(), batch, db);
     return batch;
   }

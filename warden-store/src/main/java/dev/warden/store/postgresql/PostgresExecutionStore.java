@@ -5,6 +5,7 @@ import dev.warden.store.ExecutionRecord;
 import dev.warden.store.ExecutionState;
 import dev.warden.store.ExecutionStore;
 import dev.warden.store.ExecutionWrite;
+import dev.warden.store.ReplicaStore;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoreException.Conflict;
 import dev.warden.store.StoreException.Kind;
@@ -26,7 +27,7 @@ final class PostgresExecutionStore implements ExecutionStore {
   private static final String START =
       "INSERT INTO executions ("
           + COLUMNS
-          + ") VALUES (?, ?, ?, 'in_flight', ?, NULL, NULL)"
+          + ", owner) VALUES (?, ?, ?, 'in_flight', ?, NULL, NULL, ?)"
           + " ON CONFLICT (decision_id) DO NOTHING";
 
   /** Applied only from the expected state: a second finish, from any replica, changes nothing. */
@@ -34,10 +35,25 @@ final class PostgresExecutionStore implements ExecutionStore {
       "UPDATE executions SET state = ?, finished_idx = ?, finished_at = ?"
           + " WHERE decision_id = ? AND state = ? AND started_idx < ?";
 
-  private final Database db;
+  /**
+   * In flight, not this replica's, and no live lease for its owner (none at all for rows from
+   * before owners were recorded).
+   */
+  private static final String ORPHANED =
+      "SELECT "
+          + COLUMNS
+          + " FROM executions AS e WHERE state = 'in_flight' AND (owner IS NULL OR (owner <> ?"
+          + " AND NOT EXISTS (SELECT 1 FROM replicas AS r WHERE r.id = e.owner"
+          + " AND r.heartbeat_at >= "
+          + PostgresStore.NOW
+          + " - ?))) ORDER BY started_idx LIMIT ?";
 
-  PostgresExecutionStore(Database db) {
+  private final Database db;
+  private final String self;
+
+  PostgresExecutionStore(Database db, String self) {
     this.db = db;
+    this.self = self;
   }
 
   @Override
@@ -74,6 +90,20 @@ final class PostgresExecutionStore implements ExecutionStore {
   }
 
   @Override
+  public List<ExecutionRecord> orphaned(int limit) throws StoreException {
+    return db.read(
+        "listing orphaned executions",
+        c -> {
+          try (PreparedStatement p = c.prepareStatement(ORPHANED)) {
+            p.setString(1, self);
+            p.setLong(2, ReplicaStore.LEASE.toMillis());
+            p.setInt(3, limit);
+            return rows(p);
+          }
+        });
+  }
+
+  @Override
   public long count(ExecutionState state) throws StoreException {
     Objects.requireNonNull(state, "state");
     return db.read(
@@ -94,9 +124,10 @@ final class PostgresExecutionStore implements ExecutionStore {
    * Applies a batch's execution changes inside its transaction, in order: each run of starts or of
    * finishes is one JDBC batch (one round trip). A second start of a decision, or a finish of an
    * execution that is not in the finish's {@code from} state, refuses the whole batch with {@link
-   * Conflict#EXECUTION}.
+   * Conflict#EXECUTION}. Starts are recorded as {@code owner}'s.
    */
-  static void write(Connection c, List<ExecutionWrite> writes) throws SQLException, StoreException {
+  static void write(Connection c, List<ExecutionWrite> writes, String owner)
+      throws SQLException, StoreException {
     int i = 0;
     while (i < writes.size()) {
       boolean start = writes.get(i).change() instanceof ExecutionChange.Start;
@@ -113,6 +144,7 @@ final class PostgresExecutionStore implements ExecutionStore {
               p.setString(2, s.agentId());
               p.setString(3, s.adapter());
               p.setLong(4, w.index());
+              p.setString(5, owner);
             }
             case ExecutionChange.Finish f -> {
               p.setString(1, f.state().wire());

@@ -35,10 +35,12 @@ final class PostgresLogStore implements LogStore {
 
   private final Database db;
   private final Clock clock;
+  private final String self;
 
-  PostgresLogStore(Database db, Clock clock) {
+  PostgresLogStore(Database db, Clock clock, String self) {
     this.db = db;
     this.clock = clock;
+    this.self = self;
   }
 
   @Override
@@ -49,7 +51,8 @@ final class PostgresLogStore implements LogStore {
   @Override
   public SealedBatch append(BatchSealer sealer) throws StoreException {
     Objects.requireNonNull(sealer, "sealer");
-    return db.write("appending to the log", c -> LogAppend.append(c, sealer, clock.millis(), db));
+    return db.write(
+        "appending to the log", c -> LogAppend.append(c, sealer, clock.millis(), db, self));
   }
 
   /** All requested nodes in one statement, in request order. */

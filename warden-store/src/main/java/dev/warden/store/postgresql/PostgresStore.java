@@ -5,11 +5,13 @@ import dev.warden.store.ApprovalStore;
 import dev.warden.store.ExecutionStore;
 import dev.warden.store.LogStore;
 import dev.warden.store.PolicyStore;
+import dev.warden.store.ReplicaStore;
 import dev.warden.store.Store;
 import dev.warden.store.StoreException;
 import dev.warden.store.TokenStore;
 import dev.warden.store.UsageStore;
 import dev.warden.store.jdbc.JdbcPolicyStore;
+import dev.warden.store.jdbc.JdbcReplicaStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -46,8 +48,12 @@ public final class PostgresStore implements Store {
   /** The longest a statement may run, a wait for the log head's lock included. */
   static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(15);
 
+  /** The database's clock in epoch milliseconds, for leases (one clock for every replica). */
+  static final String NOW = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+
   private final Database db;
   private final Clock clock;
+  private final JdbcReplicaStore replicas;
   private final PostgresAgentStore agents;
   private final PostgresTokenStore tokens;
   private final PostgresLogStore log;
@@ -62,11 +68,12 @@ public final class PostgresStore implements Store {
     this.clock = clock;
     this.agents = new PostgresAgentStore(db);
     this.tokens = new PostgresTokenStore(db);
-    this.log = new PostgresLogStore(db, clock);
+    this.replicas = new JdbcReplicaStore(db, NOW);
+    this.log = new PostgresLogStore(db, clock, replicas.self());
     this.policies = new JdbcPolicyStore(db);
     this.usage = new PostgresUsageStore(db);
     this.approvals = new PostgresApprovalStore(db);
-    this.executions = new PostgresExecutionStore(db);
+    this.executions = new PostgresExecutionStore(db, replicas.self());
   }
 
   /**
@@ -166,6 +173,11 @@ public final class PostgresStore implements Store {
     return executions;
   }
 
+  @Override
+  public ReplicaStore replicas() {
+    return replicas;
+  }
+
   /** Checks, with one small committed write and a read, that the database can be used now. */
   @Override
   public void checkHealth() throws StoreException {
@@ -211,11 +223,20 @@ public final class PostgresStore implements Store {
     return db.name();
   }
 
-  /** Closes the pool; the store is unusable afterwards. */
+  /**
+   * Gives up this replica's lease (its in-flight executions are orphans at once) and closes the
+   * pool; the store is unusable afterwards.
+   */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      db.close();
+      try {
+        replicas.leave();
+      } catch (StoreException e) {
+        // The lease then expires on its own after ReplicaStore.LEASE.
+      } finally {
+        db.close();
+      }
     }
   }
 }

@@ -29,8 +29,9 @@ final class LogAppend {
    * Appends the batch {@code sealer} makes of the current head.
    *
    * @param now epoch milliseconds; records that expired before it may be replaced
+   * @param owner the replica recorded as the owner of executions the batch starts
    */
-  static SealedBatch append(Connection c, BatchSealer sealer, long now, Database db)
+  static SealedBatch append(Connection c, BatchSealer sealer, long now, Database db, String owner)
       throws SQLException, StoreException {
     LogHead head = readHead(c);
     SealedBatch batch = sealer.seal(head);
@@ -40,7 +41,7 @@ final class LogAppend {
     insertIdempotency(c, batch.idempotency(), now);
     insertDecisions(c, batch.decisions());
     SqliteApprovalStore.write(c, batch.approvals());
-    SqliteExecutionStore.write(c, batch.executions());
+    SqliteExecutionStore.write(c, batch.executions(), owner);
     TreeWrites.insertNodes(c, batch.nodes(), db);
     TreeWrites.insertCheckpoint(c, batch.checkpoint(), db);
     writeHead(c, head.size(), batch.newHead(), db);

@@ -30,7 +30,8 @@ final class Migrator {
           "V4__approvals.sql",
           "V5__executions.sql",
           "V6__approval_act.sql",
-          "V7__agent_tokens.sql");
+          "V7__agent_tokens.sql",
+          "V8__replicas.sql");
 
   /** {@code PRAGMA application_id} of a Warden database: "WARD". */
   static final int APPLICATION_ID = 0x57415244;

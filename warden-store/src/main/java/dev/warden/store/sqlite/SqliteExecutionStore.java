@@ -23,9 +23,11 @@ final class SqliteExecutionStore implements ExecutionStore {
       "decision_id, agent_id, adapter, state, started_idx, finished_idx, finished_at";
 
   private final Database db;
+  private final String self;
 
-  SqliteExecutionStore(Database db) {
+  SqliteExecutionStore(Database db, String self) {
     this.db = db;
+    this.self = self;
   }
 
   @Override
@@ -61,6 +63,25 @@ final class SqliteExecutionStore implements ExecutionStore {
         });
   }
 
+  /** One process holds the file: every owner but this one is dead, whatever its lease says. */
+  @Override
+  public List<ExecutionRecord> orphaned(int limit) throws StoreException {
+    return db.read(
+        "listing orphaned executions",
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT "
+                      + COLUMNS
+                      + " FROM executions WHERE state = 'in_flight'"
+                      + " AND (owner IS NULL OR owner <> ?) ORDER BY started_idx LIMIT ?")) {
+            p.setString(1, self);
+            p.setInt(2, limit);
+            return rows(p);
+          }
+        });
+  }
+
   @Override
   public long count(ExecutionState state) throws StoreException {
     Objects.requireNonNull(state, "state");
@@ -81,29 +102,32 @@ final class SqliteExecutionStore implements ExecutionStore {
   /**
    * Applies a batch's execution changes inside its transaction. A second start of a decision, or a
    * finish of an execution that is not in the finish's {@code from} state, refuses the whole batch
-   * with {@link Conflict#EXECUTION}; the log then retries the batch's entries one by one.
+   * with {@link Conflict#EXECUTION}; the log then retries the batch's entries one by one. Starts
+   * are recorded as {@code owner}'s.
    */
-  static void write(Connection c, List<ExecutionWrite> writes) throws SQLException, StoreException {
+  static void write(Connection c, List<ExecutionWrite> writes, String owner)
+      throws SQLException, StoreException {
     for (ExecutionWrite w : writes) {
       switch (w.change()) {
-        case ExecutionChange.Start start -> start(c, start, w.index());
+        case ExecutionChange.Start start -> start(c, start, w.index(), owner);
         case ExecutionChange.Finish finish -> finish(c, finish, w.index());
       }
     }
   }
 
-  private static void start(Connection c, ExecutionChange.Start s, long index)
+  private static void start(Connection c, ExecutionChange.Start s, long index, String owner)
       throws SQLException, StoreException {
     try (PreparedStatement p =
         c.prepareStatement(
             "INSERT INTO executions ("
                 + COLUMNS
-                + ") VALUES (?, ?, ?, 'in_flight', ?, NULL, NULL)"
+                + ", owner) VALUES (?, ?, ?, 'in_flight', ?, NULL, NULL, ?)"
                 + " ON CONFLICT (decision_id) DO NOTHING")) {
       p.setString(1, s.decisionId());
       p.setString(2, s.agentId());
       p.setString(3, s.adapter());
       p.setLong(4, index);
+      p.setString(5, owner);
       if (p.executeUpdate() != 1) {
         throw StoreException.conflict(
             Conflict.EXECUTION, "execution " + s.decisionId() + " was started before");

@@ -35,10 +35,12 @@ final class SqliteLogStore implements LogStore {
   private final Database db;
   private final Clock clock;
   private final TreeReads tree;
+  private final String self;
 
-  SqliteLogStore(Database db, Clock clock) {
+  SqliteLogStore(Database db, Clock clock, String self) {
     this.db = db;
     this.clock = clock;
+    this.self = self;
     this.tree = new TreeReads(db);
   }
 
@@ -73,7 +75,8 @@ final class SqliteLogStore implements LogStore {
   @Override
   public SealedBatch append(BatchSealer sealer) throws StoreException {
     Objects.requireNonNull(sealer, "sealer");
-    return db.write("appending to the log", c -> LogAppend.append(c, sealer, clock.millis(), db));
+    return db.write(
+        "appending to the log", c -> LogAppend.append(c, sealer, clock.millis(), db, self));
   }
 
   @Override

@@ -6,12 +6,14 @@ import dev.warden.store.CachedAgentStore;
 import dev.warden.store.ExecutionStore;
 import dev.warden.store.LogStore;
 import dev.warden.store.PolicyStore;
+import dev.warden.store.ReplicaStore;
 import dev.warden.store.Store;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoreException.Kind;
 import dev.warden.store.TokenStore;
 import dev.warden.store.UsageStore;
 import dev.warden.store.jdbc.JdbcPolicyStore;
+import dev.warden.store.jdbc.JdbcReplicaStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -44,6 +46,7 @@ public final class SqliteStore implements Store {
   private final DatabaseFile file;
   private final Database db;
   private final Clock clock;
+  private final JdbcReplicaStore replicas;
   private final AgentStore agents;
   private final SqliteTokenStore tokens;
   private final SqliteLogStore log;
@@ -52,6 +55,9 @@ public final class SqliteStore implements Store {
   private final SqliteApprovalStore approvals;
   private final SqliteExecutionStore executions;
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** The current time in epoch milliseconds, for the lease row. */
+  private static final String NOW = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 
   /** Agents kept in memory for authentication (each a few hundred bytes). */
   private static final int MAX_CACHED_AGENTS = 100_000;
@@ -64,11 +70,12 @@ public final class SqliteStore implements Store {
     // This process holds the database's lock: every change to agents goes through this cache.
     this.agents = new CachedAgentStore(new SqliteAgentStore(db), MAX_CACHED_AGENTS);
     this.tokens = new SqliteTokenStore(db);
-    this.log = new SqliteLogStore(db, clock);
+    this.replicas = new JdbcReplicaStore(db, NOW);
+    this.log = new SqliteLogStore(db, clock, replicas.self());
     this.policies = new JdbcPolicyStore(db);
     this.usage = new SqliteUsageStore(db);
     this.approvals = new SqliteApprovalStore(db);
-    this.executions = new SqliteExecutionStore(db);
+    this.executions = new SqliteExecutionStore(db, replicas.self());
   }
 
   /**
@@ -166,6 +173,11 @@ public final class SqliteStore implements Store {
     return executions;
   }
 
+  @Override
+  public ReplicaStore replicas() {
+    return replicas;
+  }
+
   /**
    * Checks, at the cost of one small fsynced commit, that the database can be written and read now:
    * the path still names the file that was opened (a deleted or replaced file would swallow every
@@ -222,6 +234,11 @@ public final class SqliteStore implements Store {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    try {
+      replicas.leave();
+    } catch (StoreException e) {
+      // Nothing depends on it: on SQLite every other owner counts as dead anyway.
     }
     try {
       db.close();

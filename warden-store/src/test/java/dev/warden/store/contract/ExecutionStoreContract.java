@@ -8,6 +8,7 @@ import dev.warden.store.ExecutionChange;
 import dev.warden.store.ExecutionRecord;
 import dev.warden.store.ExecutionState;
 import dev.warden.store.ExecutionStore;
+import dev.warden.store.Store;
 import dev.warden.store.StoreException;
 import org.junit.jupiter.api.Test;
 
@@ -206,5 +207,40 @@ public interface ExecutionStoreContract extends ContractFixture {
     assertThat(executions().count(ExecutionState.IN_FLIGHT)).isEqualTo(2);
     assertThat(executions().count(ExecutionState.SUCCEEDED)).isEqualTo(1);
     assertThat(executions().count(ExecutionState.FAILED)).isZero();
+  }
+
+  @Test
+  default void orphaned_neverListsThisReplicasOwnExecutions() throws Exception {
+    store().replicas().heartbeat();
+    store().log().append(ChainBatch.of(1, "a").execution(start("d1"), 0));
+
+    assertThat(executions().orphaned(10)).isEmpty();
+  }
+
+  @Test
+  default void orphaned_afterARestart_listsTheStoppedReplicasInFlightExecutionsOnly()
+      throws Exception {
+    String before = store().replicas().self();
+    store().replicas().heartbeat();
+    store().log().append(ChainBatch.of(1, "a").execution(start("d1"), 0));
+    store().log().append(ChainBatch.of(1, "b").execution(start("d2"), 0));
+    store().log().append(ChainBatch.of(1, "c").execution(start("d3"), 0));
+    store()
+        .log()
+        .append(
+            ChainBatch.of(1, "d")
+                .execution(new ExecutionChange.Finish("d2", ExecutionState.SUCCEEDED, at(1)), 0));
+
+    Store restarted = reopen();
+    restarted.replicas().heartbeat();
+    restarted.log().append(ChainBatch.of(1, "e").execution(start("d4"), 0));
+
+    assertThat(restarted.replicas().self()).isNotEqualTo(before);
+    assertThat(restarted.executions().orphaned(10))
+        .extracting(ExecutionRecord::decisionId)
+        .containsExactly("d1", "d3");
+    assertThat(restarted.executions().orphaned(1))
+        .extracting(ExecutionRecord::decisionId)
+        .containsExactly("d1");
   }
 }

@@ -16,6 +16,9 @@ import dev.warden.log.PendingEntry;
 import dev.warden.note.Checkpoint;
 import dev.warden.note.NoteSigner;
 import dev.warden.store.Charge;
+import dev.warden.store.ExecutionChange;
+import dev.warden.store.ExecutionRecord;
+import dev.warden.store.ReplicaStore;
 import dev.warden.store.ReserveResult;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoredCheckpoint;
@@ -51,6 +54,7 @@ final class PostgresReplicasTest {
 
   private PostgresStore a;
   private PostgresStore b;
+  private String schema;
 
   @BeforeAll
   static void createDatabase() {
@@ -66,7 +70,7 @@ final class PostgresReplicasTest {
 
   @BeforeEach
   void openReplicas() throws Exception {
-    String schema = "r" + schemas.incrementAndGet();
+    schema = "r" + schemas.incrementAndGet();
     database.execute("CREATE SCHEMA " + schema);
     String url = database.url(schema);
     // Both start at once: the schema is migrated by one of them, and the other finds it done.
@@ -89,6 +93,35 @@ final class PostgresReplicasTest {
     if (b != null) {
       b.close();
     }
+  }
+
+  @Test
+  void orphaned_whileTheOwnersLeaseIsLive_isEmpty_andListedOnceItExpired() throws Exception {
+    a.replicas().heartbeat();
+    b.replicas().heartbeat();
+    a.log()
+        .append(
+            ChainBatch.of(1, "a")
+                .execution(new ExecutionChange.Start("d1", "bot-1", "payments-api"), 0));
+
+    assertThat(b.executions().orphaned(10)).as("a is alive").isEmpty();
+
+    // a stops renewing its lease: one lease later, by the database's clock, it is dead.
+    database.execute(
+        "UPDATE "
+            + schema
+            + ".replicas SET heartbeat_at = heartbeat_at - "
+            + (ReplicaStore.LEASE.toMillis() + 1000)
+            + " WHERE id = '"
+            + a.replicas().self()
+            + "'");
+
+    assertThat(b.executions().orphaned(10))
+        .extracting(ExecutionRecord::decisionId)
+        .containsExactly("d1");
+    assertThat(a.executions().orphaned(10)).as("never a replica's own").isEmpty();
+    b.replicas().heartbeat();
+    assertThat(b.executions().orphaned(10)).as("b's heartbeat forgets no recent lease").hasSize(1);
   }
 
   @Test

@@ -176,6 +176,7 @@ final class SqliteStoreTest extends StoreContractTest {
       s.executeUpdate("DROP TABLE usage_counters");
       s.executeUpdate("DROP TABLE approvals");
       s.executeUpdate("DROP TABLE executions");
+      s.executeUpdate("DROP TABLE replicas");
       // The tokens table as V1 made it, without V7's agent_id (a referencing column cannot be
       // dropped).
       s.executeUpdate("DROP INDEX tokens_by_agent");
@@ -192,7 +193,7 @@ final class SqliteStoreTest extends StoreContractTest {
       s.executeUpdate(
           "DELETE FROM schema_version WHERE script IN"
               + " ('V3__usage.sql', 'V4__approvals.sql', 'V5__executions.sql',"
-              + " 'V6__approval_act.sql', 'V7__agent_tokens.sql')");
+              + " 'V6__approval_act.sql', 'V7__agent_tokens.sql', 'V8__replicas.sql')");
     }
 
     UsageStore usage = reopen().usage();

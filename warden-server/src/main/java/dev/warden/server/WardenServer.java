@@ -347,8 +347,8 @@ public final class WardenServer implements AutoCloseable {
               new PolicyAdminApi(activePolicy, operators, store),
               new ApprovalApi(approvals, operators),
               new HealthApi(store, commitLog, clock, dir.root(), logSigner::probe),
-              new dev.warden.server.http.LogApi(store.log(), commitLog, keyManager::logKeys),
-              new ProofApi(store.log(), commitLog, receipts, keyManager::jwks),
+              new dev.warden.server.http.LogApi(store.log(), keyManager::logKeys),
+              new ProofApi(store.log(), receipts, keyManager::jwks),
               new ExecutionApi(
                   store.executions(),
                   new ExecutionResolutions(

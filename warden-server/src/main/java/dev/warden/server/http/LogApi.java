@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
-import dev.warden.log.GroupCommitLog;
 import dev.warden.store.LogStore;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoredCheckpoint;
@@ -24,12 +23,10 @@ public final class LogApi {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final LogStore store;
-  private final GroupCommitLog log;
   private final java.util.function.Supplier<String> vkey;
 
-  public LogApi(LogStore store, GroupCommitLog log, java.util.function.Supplier<String> vkey) {
+  public LogApi(LogStore store, java.util.function.Supplier<String> vkey) {
     this.store = store;
-    this.log = log;
     this.vkey = vkey;
   }
 
@@ -58,7 +55,8 @@ public final class LogApi {
    * #MAX_ENTRIES}), each with its exact canonical text.
    */
   public void entries(Context ctx) throws RequestRejected, StoreException {
-    long size = log.head().size();
+    // The database's head, not this process's last commit: another replica may have appended since.
+    long size = store.head().size();
     long start = param(ctx, "start", 0);
     long end = param(ctx, "end", Math.min(size, start + MAX_ENTRIES));
     if (end < start) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
-import dev.warden.log.GroupCommitLog;
 import dev.warden.log.MerkleProofs;
 import dev.warden.log.NodeSource;
 import dev.warden.note.TlogProof;
@@ -28,17 +27,11 @@ public final class ProofApi {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final LogStore store;
-  private final GroupCommitLog log;
   private final Receipts receipts;
   private final java.util.function.Supplier<String> jwks;
 
-  public ProofApi(
-      LogStore store,
-      GroupCommitLog log,
-      Receipts receipts,
-      java.util.function.Supplier<String> jwks) {
+  public ProofApi(LogStore store, Receipts receipts, java.util.function.Supplier<String> jwks) {
     this.store = store;
-    this.log = log;
     this.receipts = receipts;
     this.jwks = jwks;
   }
@@ -46,7 +39,7 @@ public final class ProofApi {
   /** {@code GET /v1/log/proof/inclusion?index=&size=[&format=tlog-proof]}. */
   public void inclusion(Context ctx) throws RequestRejected, StoreException {
     long index = LogApi.param(ctx, "index", -1);
-    long size = LogApi.param(ctx, "size", log.head().size());
+    long size = LogApi.param(ctx, "size", store.head().size());
     if (index < 0) {
       throw LogApi.invalid("index is required");
     }
@@ -83,7 +76,7 @@ public final class ProofApi {
   /** {@code GET /v1/log/proof/consistency?size1=&size2=}. */
   public void consistency(Context ctx) throws RequestRejected, StoreException {
     long size1 = LogApi.param(ctx, "size1", -1);
-    long size2 = LogApi.param(ctx, "size2", log.head().size());
+    long size2 = LogApi.param(ctx, "size2", store.head().size());
     if (size1 < 0) {
       throw LogApi.invalid("size1 is required");
     }
@@ -123,8 +116,8 @@ public final class ProofApi {
     ctx.contentType("application/json").result(jwks.get());
   }
 
-  private void requireSize(long size) throws RequestRejected {
-    long head = log.head().size();
+  private void requireSize(long size) throws RequestRejected, StoreException {
+    long head = store.head().size();
     if (size < 1 || size > head) {
       throw LogApi.invalid("size must be between 1 and the log's size, " + head);
     }

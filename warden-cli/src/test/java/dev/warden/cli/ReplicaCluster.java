@@ -1,0 +1,320 @@
+package dev.warden.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.httpsig.MessageSigner;
+import dev.warden.httpsig.SigningKey;
+import dev.warden.server.DataDir;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Warden replicas as separate {@code warden serve} JVMs on one PostgreSQL database of their own
+ * (SPEC §18): one data directory made by {@code init}, copied for every replica (the same keys),
+ * and a fresh, uniquely named database that {@link #close} drops. Needs the machine's PostgreSQL
+ * (127.0.0.1:5432, user postgres, or {@code WARDEN_TEST_POSTGRES}); fails, never skips, without it.
+ */
+final class ReplicaCluster implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ADMIN =
+      System.getenv()
+          .getOrDefault(
+              "WARDEN_TEST_POSTGRES", "postgresql://127.0.0.1:5432/postgres?user=postgres");
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+  private final Path tmp;
+  private final String database;
+  private final DataDir data;
+  private final List<Process> children = new ArrayList<>();
+  private int generation;
+
+  private ReplicaCluster(Path tmp, String database, DataDir data) {
+    this.tmp = tmp;
+    this.database = database;
+    this.data = data;
+  }
+
+  /**
+   * A data directory in {@code tmp} on a new database, {@code config} appended to its warden.yaml.
+   */
+  static ReplicaCluster create(Path tmp, String config) throws Exception {
+    String database =
+        "warden_cluster_"
+            + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE)
+                .toLowerCase(Locale.ROOT);
+    try (Connection c = DriverManager.getConnection("jdbc:" + ADMIN);
+        Statement s = c.createStatement()) {
+      s.executeUpdate("CREATE DATABASE " + database);
+    } catch (SQLException e) {
+      throw new AssertionError(
+          "This test needs a PostgreSQL server at 127.0.0.1:5432 with trust authentication for"
+              + " user postgres (or WARDEN_TEST_POSTGRES): "
+              + e.getMessage(),
+          e);
+    }
+    DataDir data =
+        DataDir.init(
+            new DataDir(tmp.resolve("data"), url(database, 5432)),
+            "127.0.0.1:0",
+            new SecureRandom(),
+            Clock.systemUTC(),
+            TestKeys.PROTECTION);
+    Files.writeString(data.config(), Files.readString(data.config()) + config);
+    return new ReplicaCluster(tmp, database, data);
+  }
+
+  /** The store URL of this cluster's database through {@code port} (a proxy's, or 5432). */
+  String url(int port) {
+    return url(database, port);
+  }
+
+  private static String url(String database, int port) {
+    return ADMIN
+        .replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1")
+        .replace("127.0.0.1:5432", "127.0.0.1:" + port);
+  }
+
+  DataDir data() {
+    return data;
+  }
+
+  String adminToken() throws IOException {
+    return data.loadAdminToken();
+  }
+
+  /** A replica on the database directly. */
+  Replica start() throws Exception {
+    return start(5432);
+  }
+
+  /** A replica that reaches PostgreSQL on 127.0.0.1:{@code pgPort}. */
+  Replica start(int pgPort) throws Exception {
+    int gen = ++generation;
+    Path dir = copy(data.root(), tmp.resolve("replica-" + gen));
+    for (int attempt = 1; ; attempt++) {
+      int port = ChildJvm.freePort();
+      Path err = tmp.resolve("replica-" + gen + "-" + attempt + ".err");
+      Process p =
+          CrashTest.withPassphrase(
+                  new ProcessBuilder(
+                      ChildJvm.javaBinary(),
+                      "-cp",
+                      System.getProperty("java.class.path"),
+                      "--enable-native-access=ALL-UNNAMED",
+                      "-XX:+UseSerialGC",
+                      "-XX:TieredStopAtLevel=1",
+                      "-Xmx256m",
+                      "dev.warden.cli.Main",
+                      "serve",
+                      "--data-dir",
+                      dir.toString(),
+                      "--store",
+                      url(pgPort),
+                      "--listen",
+                      "127.0.0.1:" + port))
+              .redirectOutput(tmp.resolve("replica-" + gen + "-" + attempt + ".out").toFile())
+              .redirectError(err.toFile())
+              .start();
+      children.add(p);
+      p.getOutputStream().close();
+      Replica r = new Replica(p, URI.create("http://127.0.0.1:" + port), err);
+      long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+      while (true) {
+        if (!p.isAlive()) {
+          String why = ChildJvm.tail(err);
+          if (attempt < 3 && why.contains("ddress already in use")) {
+            break; // someone took the free port: try another
+          }
+          fail("replica exited with %d before it was ready; stderr:%n%s", p.exitValue(), why);
+        }
+        if (ready(r)) {
+          return r;
+        }
+        if (System.nanoTime() > deadline) {
+          r.kill();
+          fail("replica not ready within %s; stderr:%n%s", START_TIMEOUT, ChildJvm.tail(err));
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  /** Whether {@code r} answers {@code /readyz} with 200 now. */
+  boolean ready(Replica r) {
+    try {
+      return http.send(
+                  HttpRequest.newBuilder(r.base().resolve("/readyz"))
+                      .timeout(Duration.ofSeconds(2))
+                      .GET()
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .statusCode()
+          == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** A new agent, registered through {@code r}. */
+  SigningKey agent(Replica r, String id) throws Exception {
+    byte[] seed = new byte[32];
+    new SecureRandom().nextBytes(seed);
+    SigningKey key = SigningKey.ed25519(id, seed);
+    String pub = Base64.getEncoder().encodeToString(key.publicKey().orElseThrow());
+    HttpResponse<String> res =
+        admin(
+            r,
+            "POST",
+            "/v1/admin/agents",
+            "{\"id\":\""
+                + id
+                + "\",\"tenant\":\"acme\",\"keys\":[{\"alg\":\"ed25519\",\"public_key\":\""
+                + pub
+                + "\"}]}");
+    assertThat(res.statusCode()).as("agent create: %s", res.body()).isEqualTo(201);
+    return key;
+  }
+
+  HttpResponse<String> admin(Replica r, String method, String path, String body) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(r.base().resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + adminToken());
+    if (body == null) {
+      b.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      b.header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * {@code body} POSTed to {@code path}, signed by {@code key} for {@code r} with a fresh nonce;
+   * {@code idempotencyKey} may be null.
+   */
+  static HttpRequest signed(
+      Replica r, SigningKey key, String path, String body, String idempotencyKey) {
+    return signedAt(r.base().resolve(path), key, body, idempotencyKey, CrashTest.newNonce());
+  }
+
+  /**
+   * One signed request, to be sent to several replicas: the signature covers the authority, so it
+   * names one URL ({@code target}) and is sent to others with that {@code Host}.
+   */
+  static HttpRequest signedAt(
+      URI target, SigningKey key, String body, String idempotencyKey, String nonce) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/json");
+    if (idempotencyKey != null) {
+      headers.put("Idempotency-Key", idempotencyKey);
+    }
+    Map<String, String> added =
+        MessageSigner.of(key)
+            .sign("POST", target, headers, bytes, System.currentTimeMillis() / 1000, null, nonce);
+    HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60));
+    headers.forEach(b::header);
+    added.forEach(b::header);
+    return b.POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+  }
+
+  /** Every log entry, parsed, read through {@code r}. */
+  List<JsonNode> entries(Replica r) throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    for (int start = 0; ; start += 1000) {
+      HttpResponse<String> page =
+          http.send(
+              HttpRequest.newBuilder(
+                      r.base().resolve("/v1/log/entries?start=" + start + "&end=" + (start + 1000)))
+                  .timeout(Duration.ofSeconds(30))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+      JsonNode list = JSON.readTree(page.body()).path("entries");
+      for (JsonNode e : list) {
+        out.add(JSON.readTree(e.path("entry").asText()));
+      }
+      if (list.size() < 1000) {
+        return out;
+      }
+    }
+  }
+
+  /** Stops every replica and drops the database. */
+  @Override
+  public void close() throws Exception {
+    for (Process p : children) {
+      p.toHandle().destroyForcibly();
+    }
+    for (Process p : children) {
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+    http.shutdownNow();
+    try (Connection c = DriverManager.getConnection("jdbc:" + ADMIN);
+        Statement s = c.createStatement()) {
+      s.executeUpdate("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    }
+  }
+
+  /** {@code cp -a}: the data directory's files with their modes (keys stay 0600). */
+  private static Path copy(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path p : files.toList()) {
+        Files.copy(
+            p, to.resolve(from.relativize(p).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
+    return to;
+  }
+
+  /** A {@code warden serve} child JVM. */
+  record Replica(Process process, URI base, Path stderr) {
+    /** SIGKILL, and wait until it is gone. */
+    void kill() throws InterruptedException {
+      process.toHandle().destroyForcibly();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        fail("replica %d did not die within 10 s of SIGKILL", process.pid());
+      }
+    }
+
+    String stderrTail() {
+      return ChildJvm.tail(stderr);
+    }
+  }
+}

@@ -2,6 +2,7 @@ package dev.warden.approval;
 
 import dev.warden.error.RequestRejected;
 import dev.warden.store.ApprovalRequest;
+import dev.warden.store.StoreException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,6 +20,11 @@ public interface ApprovedActions {
         }
 
         @Override
+        public boolean executing(String decisionId) {
+          return false;
+        }
+
+        @Override
         public void run(ApprovalRequest request, String adapter, boolean reserved) {
           throw new IllegalStateException("no adapter " + adapter);
         }
@@ -26,6 +32,12 @@ public interface ApprovedActions {
 
   /** The id of the adapter that executes {@code action}, or null when it is decision-only. */
   @Nullable String adapterFor(String action);
+
+  /**
+   * Whether decision {@code decisionId}'s approved action is being executed now, by this replica or
+   * another (its execution is in flight).
+   */
+  boolean executing(String decisionId) throws StoreException;
 
   /**
    * Runs the approved {@code request} once with {@code adapter}, holding no lock: its approval

@@ -9,8 +9,10 @@ import dev.warden.error.RequestRejected;
 import dev.warden.log.Entries;
 import dev.warden.log.GroupCommitLog;
 import dev.warden.store.ApprovalRequest;
+import dev.warden.store.ExecutionState;
 import dev.warden.store.ExecutionStore;
 import dev.warden.store.LogStore;
+import dev.warden.store.StoreException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -25,6 +27,7 @@ public final class ApprovedExecutions implements ApprovedActions {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ActStage stage;
+  private final ExecutionStore executions;
 
   public ApprovedExecutions(
       ActionRunner runner,
@@ -35,6 +38,7 @@ public final class ApprovedExecutions implements ApprovedActions {
       Ledger ledger,
       Settlements settlements,
       Clock clock) {
+    this.executions = executions;
     this.stage =
         new ActStage(
             runner,
@@ -49,6 +53,14 @@ public final class ApprovedExecutions implements ApprovedActions {
   @Override
   public @Nullable String adapterFor(String action) {
     return stage.adapterFor(action);
+  }
+
+  @Override
+  public boolean executing(String decisionId) throws StoreException {
+    return executions
+        .find(decisionId)
+        .map(e -> e.state() == ExecutionState.IN_FLIGHT)
+        .orElse(false);
   }
 
   @Override

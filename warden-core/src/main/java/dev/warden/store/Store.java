@@ -1,6 +1,7 @@
 package dev.warden.store;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One Warden database. Thread-safe. Every method either completes durably or throws {@link
@@ -24,6 +25,15 @@ public interface Store extends AutoCloseable {
 
   /** Executions of allowed actions by adapters (written only with their log entries). */
   ExecutionStore executions();
+
+  /**
+   * Tells {@code changed} the id of each decision whose approval or execution another replica
+   * changed, soon after it committed, until the returned handle is closed. Best effort: nothing is
+   * told on SQLite (one process, whose own changes its callers already see), and on PostgreSQL a
+   * change made while the notification connection is broken is never told, so whoever waits on it
+   * also reads the database again at a bounded interval.
+   */
+  AutoCloseable watchDecisions(Consumer<String> changed);
 
   /** This process as one of the replicas sharing the database, and its lease. */
   ReplicaStore replicas();

@@ -39,12 +39,17 @@ final class Housekeeping implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final Runnable flushSummaries;
   private final Runnable flushSettlements;
+  private final AutoCloseable decisionWatch;
 
   private Housekeeping(
-      ScheduledExecutorService executor, Runnable flushSummaries, Runnable flushSettlements) {
+      ScheduledExecutorService executor,
+      Runnable flushSummaries,
+      Runnable flushSettlements,
+      AutoCloseable decisionWatch) {
     this.executor = executor;
     this.flushSummaries = flushSummaries;
     this.flushSettlements = flushSettlements;
+    this.decisionWatch = decisionWatch;
   }
 
   static Housekeeping start(
@@ -100,7 +105,9 @@ final class Housekeeping implements AutoCloseable {
         1,
         1,
         TimeUnit.MINUTES);
-    return new Housekeeping(ex, flushSummaries, flushSettlements);
+    // Approvals resolved and actions finished on other replicas wake this replica's waiters.
+    AutoCloseable watch = store.watchDecisions(approvals::changed);
+    return new Housekeeping(ex, flushSummaries, flushSettlements, watch);
   }
 
   private static void recover(Store store, Entries entries, GroupCommitLog commitLog, Clock clock)
@@ -164,6 +171,11 @@ final class Housekeeping implements AutoCloseable {
   /** Stops the schedule and does the last summaries and commits now. */
   @Override
   public void close() {
+    try {
+      decisionWatch.close();
+    } catch (Exception e) {
+      log.warn("stopping the decision watch failed: {}", e.getMessage());
+    }
     executor.shutdownNow();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);

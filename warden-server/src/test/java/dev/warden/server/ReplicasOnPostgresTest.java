@@ -2,6 +2,8 @@ package dev.warden.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.warden.audit.AuditResult;
 import dev.warden.audit.AuditSource;
 import dev.warden.audit.LogAuditor;
@@ -9,7 +11,10 @@ import dev.warden.note.NoteSigner;
 import dev.warden.store.Store;
 import dev.warden.store.postgresql.PostgresStore;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,10 +25,13 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,12 +46,12 @@ final class ReplicasOnPostgresTest {
       System.getenv()
           .getOrDefault(
               "WARDEN_TEST_POSTGRES", "postgresql://127.0.0.1:5432/postgres?user=postgres");
-  private static String database;
+  private String database;
 
   @TempDir Path tmp;
 
-  @BeforeAll
-  static void createDatabase() {
+  @BeforeEach
+  void createDatabase() {
     database =
         "warden_replicas_"
             + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE)
@@ -63,15 +71,15 @@ final class ReplicasOnPostgresTest {
     }
   }
 
-  @AfterAll
-  static void dropDatabase() throws SQLException {
+  @AfterEach
+  void dropDatabase() throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:" + ADMIN);
         Statement s = c.createStatement()) {
       s.executeUpdate("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
     }
   }
 
-  private static String url() {
+  private String url() {
     return ADMIN.replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
   }
 
@@ -123,6 +131,103 @@ final class ReplicasOnPostgresTest {
       AuditResult result = auditor.audit(AuditSource.of(store.log()));
       assertThat(result).isInstanceOf(AuditResult.Clean.class);
       assertThat(store.log().head().size()).isGreaterThanOrEqualTo(5);
+    }
+  }
+
+  @Test
+  void escalationOnA_approvedOnB_runsOnce_andTheWaiterOnAIsAnswered() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    HttpServer upstream =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    upstream.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            calls.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = "{\"transfer\":\"t-1\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(201, body.length);
+            exchange.getResponseBody().write(body);
+          }
+        });
+    upstream.start();
+    DataDir first =
+        DataDir.init(
+            new DataDir(tmp.resolve("a"), url()),
+            "127.0.0.1:0",
+            TestWarden.RANDOM,
+            Clock.systemUTC(),
+            TestKeys.PROTECTION);
+    Files.writeString(
+        first.config(),
+        Files.readString(first.config())
+            + """
+            adapters:
+              - id: payments-api
+                type: http
+                actions: ["payments.*"]
+                method: POST
+                url: "http://127.0.0.1:%d/v1/transfers/{resource}"
+                allow_private: true
+                body: params
+            """
+                .formatted(upstream.getAddress().getPort()));
+    // The policy file, not PUT /v1/admin/policy: each replica activates its own file's policy.
+    Files.writeString(
+        first.policy(),
+        """
+        version: 1
+        default: deny
+        rules:
+          - id: transfers
+            effect: escalate
+            match: {action: "payments.transfer"}
+            min_approvals: 1
+            ttl: 15m
+        """);
+    DataDir second = new DataDir(copy(first.root(), tmp.resolve("b")), url());
+
+    try (TestWarden a = TestWarden.start(first);
+        TestWarden b = TestWarden.start(second)) {
+      TestWarden.Agent agent = a.createAgent("pay-bot");
+      TestWarden.Req act =
+          TestWarden.req(
+              "{\"action\":\"payments.transfer\",\"resource\":\"acct-1\","
+                  + "\"params\":{\"to\":\"x\"}}");
+      act.path = "/v1/actions";
+      HttpResponse<String> pending = a.send(agent.key(), act);
+      assertThat(pending.statusCode()).as(pending.body()).isEqualTo(202);
+      String id = TestWarden.json(pending).path("decision_id").asText();
+
+      // The agent long-polls replica a; the operator approves on replica b.
+      TestWarden.Req poll = TestWarden.req("");
+      poll.method = "GET";
+      poll.path = "/v1/decisions/" + id + "?wait=30s";
+      poll.headers.remove("Content-Type");
+      long asked = System.nanoTime();
+      CompletableFuture<HttpResponse<String>> waiting =
+          a.http.sendAsync(
+              a.signed(agent.key(), poll).build(), HttpResponse.BodyHandlers.ofString());
+      Thread.sleep(500);
+      assertThat(waiting).as("still pending: nobody approved yet").isNotDone();
+      HttpResponse<String> approved = b.admin("POST", "/v1/approvals/" + id + "/approve", null);
+      assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+
+      HttpResponse<String> answer = waiting.get(30, TimeUnit.SECONDS);
+      long tookMs = (System.nanoTime() - asked) / 1_000_000;
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      JsonNode body = TestWarden.json(answer);
+      assertThat(body.path("decision").asText()).isEqualTo("approved");
+      assertThat(body.path("execution").path("outcome").asText()).isEqualTo("succeeded");
+      assertThat(body.path("execution").path("status").asInt()).isEqualTo(201);
+      assertThat(tookMs).as("woken well before the 30 s wait ran out").isLessThan(20_000);
+      assertThat(calls.get()).as("run once, by the approving replica").isEqualTo(1);
+      assertThat(a.entries("execution")).hasSize(1);
+      HttpResponse<String> again = a.admin("POST", "/v1/approvals/" + id + "/approve", null);
+      assertThat(again.statusCode()).as("resolved once, on either replica").isEqualTo(409);
+      assertThat(calls.get()).isEqualTo(1);
+    } finally {
+      upstream.stop(0);
     }
   }
 

@@ -178,13 +178,15 @@ final class GatewayCalls {
       if (a.state() == ApprovalState.APPROVED) {
         ActionResult result = ran.getNow(null);
         if (result == null) {
+          // Approved on another replica, which ran the call: the log has its outcome, not its
+          // result (the log never keeps bodies).
           throw error(
               UPSTREAM_FAILED,
               "approval "
                   + id
-                  + " was granted but the call's result is not here; GET"
-                  + " /v1/executions shows its outcome",
-              data(ErrorCode.ADAPTER_FAILED, id));
+                  + " was granted and the call run by another Warden replica, which keeps its"
+                  + " result; the decision in data shows the outcome",
+              withDecision(data(ErrorCode.ADAPTER_FAILED, id), pipeline.decision(id).body()));
         }
         return answer(id, pipeline.decision(id).body(), Ran.of(result), type);
       }
@@ -260,6 +262,15 @@ final class GatewayCalls {
           "the MCP server's answer could not be read",
           data(ErrorCode.ADAPTER_FAILED, decisionId));
     }
+  }
+
+  private static ObjectNode withDecision(ObjectNode data, byte[] decision) {
+    try {
+      data.set(META_DECISION, JSON.readTree(decision));
+    } catch (IOException e) {
+      log.warn("a logged decision cannot be read: {}", e.toString());
+    }
+    return data;
   }
 
   private static McpError denied(DecisionResponse d) {

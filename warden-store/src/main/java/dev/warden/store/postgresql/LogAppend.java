@@ -17,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -51,7 +52,29 @@ final class LogAppend {
     PostgresApprovalStore.write(c, batch.approvals());
     PostgresExecutionStore.write(c, batch.executions(), owner);
     insertLog(c, head.size(), batch, db);
+    notifyChanged(c, batch);
     return batch;
+  }
+
+  /**
+   * Tells every replica's {@link DecisionWatch} which decisions' approvals and executions the batch
+   * changes; PostgreSQL delivers it when the transaction commits, and never if it rolls back.
+   */
+  private static void notifyChanged(Connection c, SealedBatch batch) throws SQLException {
+    Set<String> ids = new LinkedHashSet<>();
+    batch.approvals().forEach(a -> ids.add(a.change().decisionId()));
+    batch.executions().forEach(e -> ids.add(e.change().decisionId()));
+    if (ids.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "SELECT pg_notify('"
+                + DecisionWatch.CHANNEL
+                + "', id) FROM unnest(?::text[]) AS t (id)")) {
+      p.setArray(1, c.createArrayOf("text", ids.toArray()));
+      p.execute();
+    }
   }
 
   /** The sealer is Warden's own code: a batch that does not follow the head is a bug. */

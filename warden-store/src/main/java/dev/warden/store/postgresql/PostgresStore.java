@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The {@link Store} on PostgreSQL, for N Warden replicas sharing one database (SPEC §18).
@@ -52,6 +53,7 @@ public final class PostgresStore implements Store {
   static final String NOW = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
 
   private final Database db;
+  private final ConnectionUrl url;
   private final Clock clock;
   private final JdbcReplicaStore replicas;
   private final PostgresAgentStore agents;
@@ -63,8 +65,9 @@ public final class PostgresStore implements Store {
   private final PostgresExecutionStore executions;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private PostgresStore(Database db, Clock clock) {
+  private PostgresStore(Database db, ConnectionUrl url, Clock clock) {
     this.db = db;
+    this.url = url;
     this.clock = clock;
     this.agents = new PostgresAgentStore(db);
     this.tokens = new PostgresTokenStore(db);
@@ -119,7 +122,7 @@ public final class PostgresStore implements Store {
         Migrator.migrate(db, clock);
         LogAppend.verifyHead(db);
       }
-      return new PostgresStore(db, clock);
+      return new PostgresStore(db, parsed, clock);
     } catch (StoreException | RuntimeException | Error e) {
       db.close();
       throw e;
@@ -171,6 +174,12 @@ public final class PostgresStore implements Store {
   @Override
   public ExecutionStore executions() {
     return executions;
+  }
+
+  /** On a dedicated connection of its own, with LISTEN ({@link DecisionWatch}). */
+  @Override
+  public AutoCloseable watchDecisions(Consumer<String> changed) {
+    return DecisionWatch.start(url, changed);
   }
 
   @Override

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The {@link Store} on one SQLite file, for a single Warden node (SPEC §18).
@@ -171,6 +172,12 @@ public final class SqliteStore implements Store {
   @Override
   public ExecutionStore executions() {
     return executions;
+  }
+
+  /** Nothing to tell: this process is the only one that changes the file. */
+  @Override
+  public AutoCloseable watchDecisions(Consumer<String> changed) {
+    return () -> {};
   }
 
   @Override

@@ -18,6 +18,7 @@ import dev.warden.note.NoteSigner;
 import dev.warden.store.Charge;
 import dev.warden.store.ExecutionChange;
 import dev.warden.store.ExecutionRecord;
+import dev.warden.store.ExecutionState;
 import dev.warden.store.ReplicaStore;
 import dev.warden.store.ReserveResult;
 import dev.warden.store.StoreException;
@@ -30,11 +31,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -122,6 +125,30 @@ final class PostgresReplicasTest {
     assertThat(a.executions().orphaned(10)).as("never a replica's own").isEmpty();
     b.replicas().heartbeat();
     assertThat(b.executions().orphaned(10)).as("b's heartbeat forgets no recent lease").hasSize(1);
+  }
+
+  @Test
+  void watchDecisions_hearsAnExecutionChangedByAnotherReplica_onlyOnceCommitted() throws Exception {
+    BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+    try (AutoCloseable watch = a.watchDecisions(heard::add)) {
+      // The watch listens on its own connection, which may take a moment to open.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      String id = null;
+      for (int i = 0; id == null && System.nanoTime() < deadline; i++) {
+        b.log()
+            .append(
+                ChainBatch.of(1, "w" + i)
+                    .execution(new ExecutionChange.Start("w" + i, "bot-1", "payments-api"), 0));
+        id = heard.poll(500, TimeUnit.MILLISECONDS);
+      }
+      assertThat(id).as("a NOTIFY from b's append").startsWith("w");
+      heard.clear();
+      b.log()
+          .append(
+              ChainBatch.of(1, "z")
+                  .execution(new ExecutionChange.Finish("w0", ExecutionState.SUCCEEDED, at(1)), 0));
+      assertThat(heard.poll(10, TimeUnit.SECONDS)).isEqualTo("w0");
+    }
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.warden.httpsig.MessageSigner;
 import dev.warden.httpsig.SigningKey;
 import dev.warden.server.DataDir;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,8 +57,9 @@ final class ReplicaCluster implements AutoCloseable {
   private final Path tmp;
   private final String database;
   private final DataDir data;
-  private final List<Process> children = new ArrayList<>();
-  private int generation;
+  private final List<Process> children = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger generation =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private ReplicaCluster(Path tmp, String database, DataDir data) {
     this.tmp = tmp;
@@ -120,7 +122,7 @@ final class ReplicaCluster implements AutoCloseable {
 
   /** A replica that reaches PostgreSQL on 127.0.0.1:{@code pgPort}. */
   Replica start(int pgPort) throws Exception {
-    int gen = ++generation;
+    int gen = generation.incrementAndGet();
     Path dir = copy(data.root(), tmp.resolve("replica-" + gen));
     for (int attempt = 1; ; attempt++) {
       int port = ChildJvm.freePort();
@@ -232,25 +234,71 @@ final class ReplicaCluster implements AutoCloseable {
     return signedAt(r.base().resolve(path), key, body, idempotencyKey, CrashTest.newNonce());
   }
 
-  /**
-   * One signed request, to be sent to several replicas: the signature covers the authority, so it
-   * names one URL ({@code target}) and is sent to others with that {@code Host}.
-   */
+  /** A signed request to {@code target}, sent with {@link #send}. */
   static HttpRequest signedAt(
       URI target, SigningKey key, String body, String idempotencyKey, String nonce) {
+    Signed signed = sign(target, key, body, idempotencyKey, nonce);
+    HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60));
+    signed.headers().forEach(b::header);
+    return b.POST(HttpRequest.BodyPublishers.ofByteArray(signed.body())).build();
+  }
+
+  /** The headers and body of a signed POST. */
+  record Signed(URI target, Map<String, String> headers, byte[] body) {}
+
+  /**
+   * {@code body} POSTed to {@code target}, signed by {@code key}: to send to any replica with
+   * {@link #sendRaw}, as a load balancer in front of them would.
+   */
+  static Signed sign(URI target, SigningKey key, String body, String idempotencyKey, String nonce) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", "application/json");
     if (idempotencyKey != null) {
       headers.put("Idempotency-Key", idempotencyKey);
     }
-    Map<String, String> added =
+    headers.putAll(
         MessageSigner.of(key)
-            .sign("POST", target, headers, bytes, System.currentTimeMillis() / 1000, null, nonce);
-    HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60));
-    headers.forEach(b::header);
-    added.forEach(b::header);
-    return b.POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+            .sign("POST", target, headers, bytes, System.currentTimeMillis() / 1000, null, nonce));
+    return new Signed(target, headers, bytes);
+  }
+
+  /** An answer read off the socket: the status, and the body's JSON object (if any). */
+  record Answer(int status, JsonNode body) {}
+
+  /**
+   * Sends {@code s} to replica {@code r} over a plain socket with the {@code Host} it was signed
+   * for (the JDK's client cannot set Host): what a load balancer in front of the replicas does.
+   *
+   * @throws IOException if the replica is gone or closes the connection
+   */
+  static Answer sendRaw(Replica r, Signed s) throws IOException {
+    StringBuilder head = new StringBuilder();
+    head.append("POST ").append(s.target().getRawPath()).append(" HTTP/1.1\r\n");
+    head.append("Host: ").append(s.target().getRawAuthority()).append("\r\n");
+    s.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+    head.append("Content-Length: ").append(s.body().length).append("\r\n");
+    head.append("Connection: close\r\n\r\n");
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(r.base().getHost(), r.base().getPort()), 2000);
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+      out.write(s.body());
+      out.flush();
+      String raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!raw.startsWith("HTTP/1.1 ")) {
+        throw new IOException("no HTTP answer: " + raw);
+      }
+      int status = Integer.parseInt(raw.substring(9, 12));
+      int open = raw.indexOf('{', raw.indexOf("\r\n\r\n"));
+      int close = raw.lastIndexOf('}');
+      JsonNode body =
+          open < 0 || close < open
+              ? JSON.createObjectNode()
+              : JSON.readTree(raw.substring(open, close + 1));
+      return new Answer(status, body);
+    }
   }
 
   /** Every log entry, parsed, read through {@code r}. */

@@ -1,0 +1,226 @@
+package dev.warden.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.warden.httpsig.SigningKey;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
+/**
+ * SPEC §18 with real processes: three {@code warden serve} JVMs on one PostgreSQL database, behind
+ * what a load balancer does (requests signed for one name, {@code warden.lb}, sent to any replica),
+ * under concurrent load from several agents. The same signed request sent to all three at once is
+ * accepted once; a quota of N admits exactly N across the replicas; one replica killed with SIGKILL
+ * mid-load leaves the others serving, and afterwards every answered decision is in the one log,
+ * which {@code warden audit verify --store} verifies.
+ */
+@ResourceLock("java.lang.System.out")
+final class ReplicasUnderLoadTest {
+  private static final URI LB = URI.create("http://warden.lb/v1/decisions");
+  private static final int AGENTS = 4;
+  private static final int QUOTA = 24;
+  private static final String READ = "{\"action\":\"files.read\",\"resource\":\"doc/%d\"}";
+  private static final String SEND = "{\"action\":\"email.send\",\"resource\":\"to/%d\"}";
+
+  @TempDir Path tmp;
+  private ReplicaCluster cluster;
+  private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+
+  @AfterEach
+  void stop() throws Exception {
+    pool.shutdownNow();
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void threeReplicas_oneNonceOnce_quotaExact_killedReplicaLosesNothingAnswered() throws Exception {
+    cluster = ReplicaCluster.create(tmp, "hosts: [\"warden.lb\"]\n");
+    Files.writeString(
+        cluster.data().policy(),
+        """
+        version: 1
+        default: deny
+        rules:
+          - id: reads
+            effect: allow
+            match: {action: "files.read"}
+          - id: mail
+            effect: allow
+            match: {action: "email.send"}
+        quotas:
+          - id: mail-daily
+            scope: tenant
+            match: {action: "email.send"}
+            window: day
+            limit: %d
+        """
+            .formatted(QUOTA));
+    List<ReplicaCluster.Replica> replicas = new ArrayList<>();
+    for (Future<ReplicaCluster.Replica> f :
+        pool.invokeAll(
+            List.<Callable<ReplicaCluster.Replica>>of(
+                cluster::start, cluster::start, cluster::start))) {
+      replicas.add(f.get());
+    }
+    List<SigningKey> agents = new ArrayList<>();
+    for (int i = 0; i < AGENTS; i++) {
+      agents.add(cluster.agent(replicas.get(i % 3), "agent-" + i));
+    }
+    Set<String> answered = ConcurrentHashMap.newKeySet();
+
+    // 1. Each signed request goes to all three replicas at once: one accepts it.
+    List<Callable<List<ReplicaCluster.Answer>>> same = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      ReplicaCluster.Signed s =
+          ReplicaCluster.sign(
+              LB, agents.get(i % AGENTS), READ.formatted(i), null, CrashTest.newNonce());
+      same.add(() -> sendToAll(replicas, s));
+    }
+    for (Future<List<ReplicaCluster.Answer>> f : pool.invokeAll(same)) {
+      List<ReplicaCluster.Answer> three = f.get();
+      assertThat(three).extracting(ReplicaCluster.Answer::status).containsOnly(200, 409);
+      assertThat(three).filteredOn(a -> a.status() == 200).hasSize(1);
+      three.stream()
+          .filter(a -> a.status() == 409)
+          .forEach(
+              a -> assertThat(a.body().path("code").asText()).isEqualTo("replay.nonce_reused"));
+      three.stream()
+          .filter(a -> a.status() == 200)
+          .forEach(a -> answered.add(a.body().path("decision_id").asText()));
+    }
+
+    // 2. Twice the quota, spread over the replicas: exactly QUOTA are allowed.
+    List<Callable<ReplicaCluster.Answer>> mail = new ArrayList<>();
+    for (int i = 0; i < 2 * QUOTA; i++) {
+      ReplicaCluster.Signed s =
+          ReplicaCluster.sign(
+              LB, agents.get(i % AGENTS), SEND.formatted(i), null, CrashTest.newNonce());
+      ReplicaCluster.Replica r = replicas.get(i % 3);
+      mail.add(() -> ReplicaCluster.sendRaw(r, s));
+    }
+    int allowed = 0;
+    for (Future<ReplicaCluster.Answer> f : pool.invokeAll(mail)) {
+      ReplicaCluster.Answer a = f.get();
+      assertThat(a.status()).as(a.body().toString()).isEqualTo(200);
+      if (a.body().path("decision").asText().equals("allow")) {
+        allowed++;
+      } else {
+        assertThat(a.body().path("reasons").path(0).path("code").asText())
+            .isEqualTo("quota.exceeded");
+      }
+      answered.add(a.body().path("decision_id").asText());
+    }
+    assertThat(allowed).isEqualTo(QUOTA);
+
+    // 3. Load on all three; the third is killed in the middle of it.
+    AtomicBoolean killed = new AtomicBoolean();
+    AtomicInteger servedAfterKill = new AtomicInteger();
+    Map<String, Integer> failures = new ConcurrentHashMap<>();
+    List<Callable<Void>> load = new ArrayList<>();
+    for (int t = 0; t < 6; t++) {
+      int worker = t;
+      load.add(
+          () -> {
+            for (int i = 0; i < 40; i++) {
+              int n = ThreadLocalRandom.current().nextInt(3);
+              ReplicaCluster.Signed s =
+                  ReplicaCluster.sign(
+                      LB,
+                      agents.get(worker % AGENTS),
+                      READ.formatted(1000 * worker + i),
+                      null,
+                      CrashTest.newNonce());
+              boolean after = killed.get();
+              try {
+                ReplicaCluster.Answer a = ReplicaCluster.sendRaw(replicas.get(n), s);
+                if (a.status() == 200) {
+                  answered.add(a.body().path("decision_id").asText());
+                  if (after && n < 2) {
+                    servedAfterKill.incrementAndGet();
+                  }
+                } else {
+                  failures.merge(n + ":" + a.status(), 1, Integer::sum);
+                }
+              } catch (IOException e) {
+                if (n < 2) {
+                  failures.merge(n + ":" + e.getMessage(), 1, Integer::sum);
+                }
+              }
+            }
+            return null;
+          });
+    }
+    List<Future<Void>> running = load.stream().map(pool::submit).toList();
+    Thread.sleep(1500);
+    replicas.get(2).kill();
+    killed.set(true);
+    for (Future<Void> f : running) {
+      f.get(120, TimeUnit.SECONDS);
+    }
+    assertThat(failures).as("the survivors answered every request").isEmpty();
+    assertThat(servedAfterKill.get()).as("the survivors kept serving").isPositive();
+
+    // 4. A replica started again, and the log: every answered decision is there, once.
+    ReplicaCluster.Replica restarted = cluster.start();
+    List<JsonNode> entries = cluster.entries(restarted);
+    Set<String> logged = new HashSet<>();
+    for (JsonNode e : entries) {
+      if (e.path("kind").asText().equals("decision")) {
+        assertThat(logged.add(e.path("decision_id").asText())).as("logged once").isTrue();
+      }
+    }
+    assertThat(logged).containsAll(answered);
+    long mailAllowed =
+        entries.stream()
+            .filter(e -> e.path("action").asText().equals("email.send"))
+            .filter(e -> e.path("decision").asText().equals("allow"))
+            .count();
+    assertThat(mailAllowed).isEqualTo(QUOTA);
+
+    CliTest.Run verify =
+        CliTest.run(
+            "audit",
+            "verify",
+            "--data-dir",
+            cluster.data().root().toString(),
+            "--store",
+            cluster.url(5432));
+    assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
+  }
+
+  private List<ReplicaCluster.Answer> sendToAll(
+      List<ReplicaCluster.Replica> replicas, ReplicaCluster.Signed s) throws Exception {
+    List<Callable<ReplicaCluster.Answer>> three = new ArrayList<>();
+    for (ReplicaCluster.Replica r : replicas) {
+      three.add(() -> ReplicaCluster.sendRaw(r, s));
+    }
+    List<ReplicaCluster.Answer> out = new ArrayList<>();
+    for (Future<ReplicaCluster.Answer> f : pool.invokeAll(three)) {
+      out.add(f.get());
+    }
+    return out;
+  }
+}

@@ -35,6 +35,9 @@ public interface Store extends AutoCloseable {
    */
   AutoCloseable watchDecisions(Consumer<String> changed);
 
+  /** Results of approved actions on their way to the replica whose call waits for them. */
+  ResultHandoffs handoffs();
+
   /** This process as one of the replicas sharing the database, and its lease. */
   ReplicaStore replicas();
 

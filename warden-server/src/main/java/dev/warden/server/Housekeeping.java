@@ -100,6 +100,9 @@ final class Housekeeping implements AutoCloseable {
     ex.scheduleWithFixedDelay(
         () -> {
           run("purging expired nonces", () -> store.log().purgeExpired(clock.instant()));
+          run(
+              "purging expired result handoffs",
+              () -> store.handoffs().purgeExpired(clock.instant()));
           run("purging ended budget windows", () -> ledger.purge(clock.instant()));
         },
         1,

@@ -257,7 +257,8 @@ public final class WardenServer implements AutoCloseable {
       Ledger ledger = new Ledger(store.usage(), clock, RESERVATION_HOLD);
       Settlements settlements = new Settlements(ledger);
       RateLimiter rateLimiter = new RateLimiter(Ticker.system());
-      mcpUpstreams = McpUpstreams.start(cfg.mcp(), AdapterRunner.of(cfg.adapters()));
+      mcpUpstreams =
+          McpUpstreams.start(cfg.mcp(), AdapterRunner.of(cfg.adapters()), store.handoffs(), clock);
       ActionRunner runner = mcpUpstreams.runner();
       Approvals approvals =
           new Approvals(
@@ -269,7 +270,7 @@ public final class WardenServer implements AutoCloseable {
               settlements,
               clock,
               new ApprovedExecutions(
-                  runner,
+                  mcpUpstreams.approvedRunner(),
                   store.executions(),
                   store.log(),
                   entries,

@@ -142,7 +142,7 @@ class McpGatewayTest {
         .start();
   }
 
-  private static List<JsonNode> lines(Process p) throws Exception {
+  static List<JsonNode> lines(Process p) throws Exception {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
     List<JsonNode> parsed = new ArrayList<>();
@@ -160,7 +160,7 @@ class McpGatewayTest {
     return names;
   }
 
-  private static String text(JsonNode callStep) {
+  static String text(JsonNode callStep) {
     return callStep.path("result").path("content").path(0).path("text").asText();
   }
 

@@ -152,16 +152,8 @@ final class ReplicasOnPostgresTest {
         });
     upstream.start();
     DataDir first =
-        DataDir.init(
-            new DataDir(tmp.resolve("a"), url()),
-            "127.0.0.1:0",
-            TestWarden.RANDOM,
-            Clock.systemUTC(),
-            TestKeys.PROTECTION);
-    Files.writeString(
-        first.config(),
-        Files.readString(first.config())
-            + """
+        firstReplica(
+            """
             adapters:
               - id: payments-api
                 type: http
@@ -171,20 +163,17 @@ final class ReplicasOnPostgresTest {
                 allow_private: true
                 body: params
             """
-                .formatted(upstream.getAddress().getPort()));
-    // The policy file, not PUT /v1/admin/policy: each replica activates its own file's policy.
-    Files.writeString(
-        first.policy(),
-        """
-        version: 1
-        default: deny
-        rules:
-          - id: transfers
-            effect: escalate
-            match: {action: "payments.transfer"}
-            min_approvals: 1
-            ttl: 15m
-        """);
+                .formatted(upstream.getAddress().getPort()),
+            """
+            version: 1
+            default: deny
+            rules:
+              - id: transfers
+                effect: escalate
+                match: {action: "payments.transfer"}
+                min_approvals: 1
+                ttl: 15m
+            """);
     DataDir second = new DataDir(copy(first.root(), tmp.resolve("b")), url());
 
     try (TestWarden a = TestWarden.start(first);
@@ -229,6 +218,94 @@ final class ReplicasOnPostgresTest {
     } finally {
       upstream.stop(0);
     }
+  }
+
+  @Test
+  void mcpCallHeldOnA_approvedOnB_isAnsweredOnAWithTheToolsResult() throws Exception {
+    NodeInterop.ensureInstalled();
+    try (McpUpstreamProcesses upstreams = new McpUpstreamProcesses()) {
+      DataDir first =
+          firstReplica(
+              "mcp:\n"
+                  + "  servers:\n"
+                  + "    - {id: everything, url: \""
+                  + upstreams.everything()
+                  + "\"}\n"
+                  + "  gateways:\n"
+                  + "    - {id: tools, servers: [everything], hold: 30s}\n",
+              """
+              version: 1
+              default: deny
+              rules:
+                - id: sums-need-a-human
+                  effect: escalate
+                  match: {action: mcp.tool.call, resource: "everything/get-sum"}
+                  min_approvals: 1
+                  ttl: 15m
+              """);
+      DataDir second = new DataDir(copy(first.root(), tmp.resolve("b")), url());
+      try (TestWarden a = TestWarden.start(first);
+          TestWarden b = TestWarden.start(second)) {
+        a.createAgent("agent-1");
+        HttpResponse<String> token =
+            a.admin("POST", "/v1/admin/tokens", "{\"agent\":\"agent-1\",\"scopes\":[\"mcp\"]}");
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
+        Path steps =
+            Files.writeString(
+                tmp.resolve("steps.json"),
+                "[{\"op\":\"call_tool\",\"name\":\"get-sum\",\"arguments\":{\"a\":2,\"b\":3}}]");
+        Process client =
+            new ProcessBuilder(
+                    "node",
+                    "mcp-client.mjs",
+                    a.server().url() + "/mcp/tools",
+                    TestWarden.json(token).path("token").asText(),
+                    steps.toString())
+                .directory(NodeInterop.DIR.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+
+        String id = null;
+        for (int i = 0; id == null && i < 200; i++) {
+          Thread.sleep(100);
+          JsonNode pending =
+              TestWarden.json(b.admin("GET", "/v1/approvals?status=pending", null))
+                  .path("approvals");
+          id = pending.isEmpty() ? null : pending.path(0).path("decision_id").asText();
+        }
+        assertThat(id).as("the call held on a is pending, as seen from b").isNotNull();
+        HttpResponse<String> ok = b.admin("POST", "/v1/approvals/" + id + "/approve", null);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+
+        List<JsonNode> out = McpGatewayTest.lines(client);
+        assertThat(out.get(1).path("ok").asBoolean()).as(out.toString()).isTrue();
+        assertThat(McpGatewayTest.text(out.get(1))).contains("5");
+        String decided = id;
+        assertThat(
+                a.entries("execution").stream()
+                    .filter(e -> e.path("decision_id").asText().equals(decided)))
+            .as("run once, by b")
+            .hasSize(1);
+        assertThat(b.server().store().handoffs().take(id, java.time.Instant.now()))
+            .as("the handed-off result was taken")
+            .isEmpty();
+      }
+    }
+  }
+
+  /** The first replica's data directory on this test's database, with config and policy. */
+  private DataDir firstReplica(String config, String policy) throws Exception {
+    DataDir first =
+        DataDir.init(
+            new DataDir(tmp.resolve("a"), url()),
+            "127.0.0.1:0",
+            TestWarden.RANDOM,
+            Clock.systemUTC(),
+            TestKeys.PROTECTION);
+    Files.writeString(first.config(), Files.readString(first.config()) + config);
+    // The policy file, not PUT /v1/admin/policy: each replica activates its own file's policy.
+    Files.writeString(first.policy(), policy);
+    return first;
   }
 
   /** {@code cp -a}: the data directory's files with their modes (keys stay 0600). */

@@ -178,14 +178,17 @@ final class GatewayCalls {
       if (a.state() == ApprovalState.APPROVED) {
         ActionResult result = ran.getNow(null);
         if (result == null) {
-          // Approved on another replica, which ran the call: the log has its outcome, not its
-          // result (the log never keeps bodies).
+          // Approved on another replica, which ran the call and handed its result over.
+          result = actions.handedOff(id);
+        }
+        if (result == null) {
+          // The handoff failed or expired: the log has the outcome, not the result (no bodies).
           throw error(
               UPSTREAM_FAILED,
               "approval "
                   + id
-                  + " was granted and the call run by another Warden replica, which keeps its"
-                  + " result; the decision in data shows the outcome",
+                  + " was granted and the call run, but its result did not reach this replica;"
+                  + " the decision in data shows the outcome",
               withDecision(data(ErrorCode.ADAPTER_FAILED, id), pipeline.decision(id).body()));
         }
         return answer(id, pipeline.decision(id).body(), Ran.of(result), type);

@@ -1,8 +1,10 @@
 package dev.warden.server.mcp;
 
 import dev.warden.pipeline.ActionRunner;
+import dev.warden.store.ResultHandoffs;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,20 +24,22 @@ public final class McpUpstreams implements AutoCloseable {
   private final McpActions runner;
   private final List<Upstream.Listener> listeners = new CopyOnWriteArrayList<>();
 
-  private McpUpstreams(McpConfig cfg, ActionRunner next) {
+  private McpUpstreams(McpConfig cfg, ActionRunner next, ResultHandoffs handoffs, Clock clock) {
     Map<String, Upstream> ups = new LinkedHashMap<>();
     Upstream.Listener fanOut = u -> listeners.forEach(l -> l.changed(u));
     cfg.servers().values().forEach(s -> ups.put(s.id(), new Upstream(s, JSON, fanOut)));
     this.upstreams = ups;
-    this.runner = new McpActions(ups, next);
+    this.runner = new McpActions(ups, next, handoffs, clock);
   }
 
   /**
    * Connects to every server at once (each within its timeout; one that fails is retried in the
-   * background), running other actions through {@code next}.
+   * background), running other actions through {@code next}; results of approved calls that another
+   * replica's held call waits for go through {@code handoffs}.
    */
-  public static McpUpstreams start(McpConfig cfg, ActionRunner next) {
-    McpUpstreams u = new McpUpstreams(cfg, next);
+  public static McpUpstreams start(
+      McpConfig cfg, ActionRunner next, ResultHandoffs handoffs, Clock clock) {
+    McpUpstreams u = new McpUpstreams(cfg, next, handoffs, clock);
     List<Thread> starting = new ArrayList<>();
     for (Upstream up : u.upstreams.values()) {
       starting.add(Thread.ofVirtual().name("mcp-" + up.id() + "-start").start(up::start));
@@ -54,6 +58,11 @@ public final class McpUpstreams implements AutoCloseable {
   /** Runs MCP actions on the servers, and every other action as {@code next} does. */
   public ActionRunner runner() {
     return runner;
+  }
+
+  /** Runs approved escalations: as {@link #runner}, handing MCP results to other replicas. */
+  public ActionRunner approvedRunner() {
+    return runner.approved();
   }
 
   McpActions actions() {

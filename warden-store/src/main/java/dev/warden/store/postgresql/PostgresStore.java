@@ -6,12 +6,14 @@ import dev.warden.store.ExecutionStore;
 import dev.warden.store.LogStore;
 import dev.warden.store.PolicyStore;
 import dev.warden.store.ReplicaStore;
+import dev.warden.store.ResultHandoffs;
 import dev.warden.store.Store;
 import dev.warden.store.StoreException;
 import dev.warden.store.TokenStore;
 import dev.warden.store.UsageStore;
 import dev.warden.store.jdbc.JdbcPolicyStore;
 import dev.warden.store.jdbc.JdbcReplicaStore;
+import dev.warden.store.jdbc.JdbcResultHandoffs;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -56,6 +58,7 @@ public final class PostgresStore implements Store {
   private final ConnectionUrl url;
   private final Clock clock;
   private final JdbcReplicaStore replicas;
+  private final JdbcResultHandoffs handoffs;
   private final PostgresAgentStore agents;
   private final PostgresTokenStore tokens;
   private final PostgresLogStore log;
@@ -72,6 +75,7 @@ public final class PostgresStore implements Store {
     this.agents = new PostgresAgentStore(db);
     this.tokens = new PostgresTokenStore(db);
     this.replicas = new JdbcReplicaStore(db, NOW);
+    this.handoffs = new JdbcResultHandoffs(db);
     this.log = new PostgresLogStore(db, clock, replicas.self());
     this.policies = new JdbcPolicyStore(db);
     this.usage = new PostgresUsageStore(db);
@@ -180,6 +184,11 @@ public final class PostgresStore implements Store {
   @Override
   public AutoCloseable watchDecisions(Consumer<String> changed) {
     return DecisionWatch.start(url, changed);
+  }
+
+  @Override
+  public ResultHandoffs handoffs() {
+    return handoffs;
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.warden.store.ExecutionStore;
 import dev.warden.store.LogStore;
 import dev.warden.store.PolicyStore;
 import dev.warden.store.ReplicaStore;
+import dev.warden.store.ResultHandoffs;
 import dev.warden.store.Store;
 import dev.warden.store.StoreException;
 import dev.warden.store.StoreException.Kind;
@@ -14,6 +15,7 @@ import dev.warden.store.TokenStore;
 import dev.warden.store.UsageStore;
 import dev.warden.store.jdbc.JdbcPolicyStore;
 import dev.warden.store.jdbc.JdbcReplicaStore;
+import dev.warden.store.jdbc.JdbcResultHandoffs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -48,6 +50,7 @@ public final class SqliteStore implements Store {
   private final Database db;
   private final Clock clock;
   private final JdbcReplicaStore replicas;
+  private final JdbcResultHandoffs handoffs;
   private final AgentStore agents;
   private final SqliteTokenStore tokens;
   private final SqliteLogStore log;
@@ -72,6 +75,7 @@ public final class SqliteStore implements Store {
     this.agents = new CachedAgentStore(new SqliteAgentStore(db), MAX_CACHED_AGENTS);
     this.tokens = new SqliteTokenStore(db);
     this.replicas = new JdbcReplicaStore(db, NOW);
+    this.handoffs = new JdbcResultHandoffs(db);
     this.log = new SqliteLogStore(db, clock, replicas.self());
     this.policies = new JdbcPolicyStore(db);
     this.usage = new SqliteUsageStore(db);
@@ -178,6 +182,11 @@ public final class SqliteStore implements Store {
   @Override
   public AutoCloseable watchDecisions(Consumer<String> changed) {
     return () -> {};
+  }
+
+  @Override
+  public ResultHandoffs handoffs() {
+    return handoffs;
   }
 
   @Override

@@ -11,3 +11,11 @@ CREATE TABLE replicas (
 );
 
 CREATE INDEX executions_in_flight ON executions (owner, started_idx) WHERE state = 'in_flight';
+
+-- The result of an approved action, from the replica that ran it to the one holding the call that
+-- waits for it (the log keeps no bodies); deleted when taken, purged when expired.
+CREATE TABLE result_handoffs (
+  decision_id  text PRIMARY KEY,
+  result       bytea NOT NULL,
+  expires_at   bigint NOT NULL
+);

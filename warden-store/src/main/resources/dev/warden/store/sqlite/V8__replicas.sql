@@ -9,3 +9,12 @@ CREATE TABLE replicas (
   started_at    INTEGER NOT NULL,
   heartbeat_at  INTEGER NOT NULL
 ) STRICT;
+
+-- The result of an approved action, from the replica that ran it to the one holding the call that
+-- waits for it; deleted when taken, purged when expired. (SQLite has one replica; the table is
+-- here so both stores run the same code.)
+CREATE TABLE result_handoffs (
+  decision_id  TEXT PRIMARY KEY,
+  result       BLOB NOT NULL,
+  expires_at   INTEGER NOT NULL
+) STRICT;

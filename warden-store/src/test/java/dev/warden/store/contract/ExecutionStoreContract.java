@@ -243,4 +243,19 @@ public interface ExecutionStoreContract extends ContractFixture {
         .extracting(ExecutionRecord::decisionId)
         .containsExactly("d1");
   }
+
+  @Test
+  default void handoff_isTakenOnce_keepsTheFirstPut_andExpires() throws Exception {
+    store().handoffs().put("d1", new byte[] {1, 2}, at(60));
+    store().handoffs().put("d1", new byte[] {9}, at(60));
+    store().handoffs().put("d2", new byte[] {3}, at(10));
+    store().handoffs().put("d3", new byte[] {4}, at(10));
+
+    assertThat(store().handoffs().take("d1", at(5)))
+        .hasValueSatisfying(b -> assertThat(b).containsExactly(1, 2));
+    assertThat(store().handoffs().take("d1", at(5))).as("taken once").isEmpty();
+    assertThat(store().handoffs().take("d2", at(10))).as("expired").isEmpty();
+    assertThat(store().handoffs().purgeExpired(at(11))).as("d3 only: d2 was deleted").isEqualTo(1);
+    assertThat(store().handoffs().take("d3", at(5))).isEmpty();
+  }
 }

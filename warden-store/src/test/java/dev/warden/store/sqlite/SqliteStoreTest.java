@@ -177,6 +177,7 @@ final class SqliteStoreTest extends StoreContractTest {
       s.executeUpdate("DROP TABLE approvals");
       s.executeUpdate("DROP TABLE executions");
       s.executeUpdate("DROP TABLE replicas");
+      s.executeUpdate("DROP TABLE result_handoffs");
       // The tokens table as V1 made it, without V7's agent_id (a referencing column cannot be
       // dropped).
       s.executeUpdate("DROP INDEX tokens_by_agent");

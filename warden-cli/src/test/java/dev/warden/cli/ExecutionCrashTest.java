@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ final class ExecutionCrashTest {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
   @TempDir Path tmp;
-  private CrashWarden warden;
+  private final List<Process> children = new ArrayList<>();
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -62,6 +63,7 @@ final class ExecutionCrashTest {
   private final CountDownLatch arrived = new CountDownLatch(1);
   private final CountDownLatch release = new CountDownLatch(1);
   private HttpServer upstream;
+  private int generation;
 
   @BeforeEach
   void startUpstream() throws IOException {
@@ -88,8 +90,11 @@ final class ExecutionCrashTest {
   @AfterEach
   void stopAll() throws InterruptedException {
     release.countDown();
-    if (warden != null) {
-      warden.killAll();
+    for (Process p : children) {
+      p.toHandle().destroyForcibly();
+    }
+    for (Process p : children) {
+      p.waitFor(10, TimeUnit.SECONDS);
     }
     upstream.stop(0);
     http.shutdownNow();
@@ -124,9 +129,8 @@ final class ExecutionCrashTest {
     new SecureRandom().nextBytes(seed);
     SigningKey key = SigningKey.ed25519(AGENT, seed);
 
-    warden = new CrashWarden(data, tmp, "execution crash");
-    CrashWarden.Child first = warden.start();
-    first.registerAgent(AGENT, key);
+    ChildJvm.Server first = start(data);
+    registerAgent(first, data, key);
     var inFlight =
         http.sendAsync(signedAction(first, key, "crash-1"), HttpResponse.BodyHandlers.ofString());
     if (!arrived.await(30, TimeUnit.SECONDS)) {
@@ -138,7 +142,7 @@ final class ExecutionCrashTest {
         .as("the agent got no answer from the killed server")
         .failsWithin(Duration.ofSeconds(10));
 
-    CrashWarden.Child second = warden.start();
+    ChildJvm.Server second = start(data);
     JsonNode ready = get(second, "/readyz", null);
     assertThat(ready.path("executions_outcome_unknown").asLong()).isEqualTo(1);
     JsonNode listed =
@@ -163,7 +167,7 @@ final class ExecutionCrashTest {
     assertThat(problem.path("execution").path("outcome").asText()).isEqualTo("outcome_unknown");
 
     second.kill();
-    CrashWarden.Child third = warden.start();
+    ChildJvm.Server third = start(data);
     assertThat(get(third, "/readyz", null).path("executions_outcome_unknown").asLong())
         .isEqualTo(1);
     assertThat(executionEntries(third)).as("recorded once, not at every start").hasSize(1);
@@ -219,7 +223,7 @@ final class ExecutionCrashTest {
     assertThat(again.err()).contains("admin.conflict");
   }
 
-  private List<JsonNode> executionEntries(CrashWarden.Child server) throws Exception {
+  private List<JsonNode> executionEntries(ChildJvm.Server server) throws Exception {
     JsonNode page = get(server, "/v1/log/entries?start=0&end=1000", null);
     List<JsonNode> out = new ArrayList<>();
     for (JsonNode e : page.path("entries")) {
@@ -231,10 +235,9 @@ final class ExecutionCrashTest {
     return out;
   }
 
-  private JsonNode get(CrashWarden.Child server, String path, String authorization)
-      throws Exception {
+  private JsonNode get(ChildJvm.Server server, String path, String authorization) throws Exception {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(server.base.resolve(path)).timeout(REQUEST_TIMEOUT).GET();
+        HttpRequest.newBuilder(server.base().resolve(path)).timeout(REQUEST_TIMEOUT).GET();
     if (authorization != null) {
       b.header("Authorization", authorization);
     }
@@ -243,9 +246,8 @@ final class ExecutionCrashTest {
     return JSON.readTree(r.body());
   }
 
-  private HttpRequest signedAction(
-      CrashWarden.Child server, SigningKey key, String idempotencyKey) {
-    URI target = server.base.resolve("/v1/actions");
+  private HttpRequest signedAction(ChildJvm.Server server, SigningKey key, String idempotencyKey) {
+    URI target = server.base().resolve("/v1/actions");
     byte[] body = PAY.getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", "application/json");
@@ -259,10 +261,42 @@ final class ExecutionCrashTest {
                 body,
                 System.currentTimeMillis() / 1000,
                 null,
-                CrashLoad.newNonce());
+                CrashTest.newNonce());
     HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60));
     headers.forEach(b::header);
     added.forEach(b::header);
     return b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+  }
+
+  private void registerAgent(ChildJvm.Server server, DataDir data, SigningKey key)
+      throws Exception {
+    String pub = Base64.getEncoder().encodeToString(key.publicKey().orElseThrow());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(server.base().resolve("/v1/admin/agents"))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Authorization", "Bearer " + data.loadAdminToken())
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"id\":\""
+                            + AGENT
+                            + "\",\"tenant\":\"acme\",\"keys\":[{\"alg\":\"ed25519\","
+                            + "\"public_key\":\""
+                            + pub
+                            + "\"}]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("agent create: %s", r.body()).isEqualTo(201);
+  }
+
+  private ChildJvm.Server start(DataDir data) throws Exception {
+    return ChildJvm.serve(
+        tmp,
+        "child-" + ++generation,
+        List.of("--data-dir", data.root().toString()),
+        http,
+        children,
+        START_TIMEOUT);
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.warden.httpsig.SigningKey;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  */
 @ResourceLock("java.lang.System.out")
 final class PostgresOutageTest {
-  private static final URI LB = URI.create("http://warden.lb/v1/decisions");
+  private static final URI LB = ReplicaCluster.BALANCED;
   private static final String READ = "{\"action\":\"files.read\",\"resource\":\"doc/%d\"}";
   private static final long DEADLINE_MS = 45_000;
 
@@ -46,10 +45,10 @@ final class PostgresOutageTest {
 
   @Test
   void databaseCut_replicasAnswer503AndAreNotReady_thenRecoverOnTheirOwn() throws Exception {
-    cluster = ReplicaCluster.create(tmp, "hosts: [\"warden.lb\"]\n");
-    Files.writeString(
-        cluster.data().policy(),
-        """
+    cluster =
+        ReplicaCluster.behindBalancer(
+            tmp,
+            """
         version: 1
         default: deny
         rules:
@@ -58,14 +57,14 @@ final class PostgresOutageTest {
             match: {action: "files.read"}
         """);
     try (TcpProxy proxy = new TcpProxy(5432)) {
-      List<ReplicaCluster.Replica> replicas = startTwo(proxy.port());
+      List<ChildJvm.Server> replicas = startTwo(proxy.port());
       SigningKey key = cluster.agent(replicas.get(0), "reader");
-      for (ReplicaCluster.Replica r : replicas) {
+      for (ChildJvm.Server r : replicas) {
         assertThat(read(r, key).status()).isEqualTo(200);
       }
 
       proxy.cut();
-      for (ReplicaCluster.Replica r : replicas) {
+      for (ChildJvm.Server r : replicas) {
         long deadline = System.currentTimeMillis() + DEADLINE_MS;
         ReplicaCluster.Answer a;
         do {
@@ -84,7 +83,7 @@ final class PostgresOutageTest {
       }
 
       proxy.restore();
-      for (ReplicaCluster.Replica r : replicas) {
+      for (ChildJvm.Server r : replicas) {
         long deadline = System.currentTimeMillis() + DEADLINE_MS;
         while (read(r, key).status() != 200 || !cluster.ready(r)) {
           if (System.currentTimeMillis() > deadline) {
@@ -96,15 +95,15 @@ final class PostgresOutageTest {
     }
   }
 
-  private ReplicaCluster.Answer read(ReplicaCluster.Replica r, SigningKey key) throws IOException {
+  private ReplicaCluster.Answer read(ChildJvm.Server r, SigningKey key) throws IOException {
     return ReplicaCluster.sendRaw(
         r,
         ReplicaCluster.sign(
             LB, key, READ.formatted(n.incrementAndGet()), null, CrashTest.newNonce()));
   }
 
-  private List<ReplicaCluster.Replica> startTwo(int pgPort) throws Exception {
-    Callable<ReplicaCluster.Replica> start = () -> cluster.start(pgPort);
+  private List<ChildJvm.Server> startTwo(int pgPort) throws Exception {
+    Callable<ChildJvm.Server> start = () -> cluster.start(pgPort);
     return pool.invokeAll(List.of(start, start)).stream()
         .map(
             f -> {

@@ -1,7 +1,6 @@
 package dev.warden.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,6 +41,7 @@ import java.util.stream.Stream;
  * (127.0.0.1:5432, user postgres, or {@code WARDEN_TEST_POSTGRES}); fails, never skips, without it.
  */
 final class ReplicaCluster implements AutoCloseable {
+
   static final ObjectMapper JSON = new ObjectMapper();
   private static final String ADMIN =
       System.getenv()
@@ -96,6 +96,19 @@ final class ReplicaCluster implements AutoCloseable {
     return new ReplicaCluster(tmp, database, data);
   }
 
+  /** The name agents sign for when a load balancer spreads them over the replicas. */
+  static final URI BALANCED = URI.create("http://warden.lb/v1/decisions");
+
+  /**
+   * A cluster whose replicas accept requests signed for {@link #BALANCED} ({@code hosts}), with
+   * {@code policy} as every replica's policy file.
+   */
+  static ReplicaCluster behindBalancer(Path tmp, String policy) throws Exception {
+    ReplicaCluster c = create(tmp, "hosts: [\"warden.lb\"]\n");
+    Files.writeString(c.data().policy(), policy);
+    return c;
+  }
+
   /** The store URL of this cluster's database through {@code port} (a proxy's, or 5432). */
   String url(int port) {
     return url(database, port);
@@ -116,83 +129,30 @@ final class ReplicaCluster implements AutoCloseable {
   }
 
   /** A replica on the database directly. */
-  Replica start() throws Exception {
+  ChildJvm.Server start() throws Exception {
     return start(5432);
   }
 
   /** A replica that reaches PostgreSQL on 127.0.0.1:{@code pgPort}. */
-  Replica start(int pgPort) throws Exception {
+  ChildJvm.Server start(int pgPort) throws Exception {
     int gen = generation.incrementAndGet();
     Path dir = copy(data.root(), tmp.resolve("replica-" + gen));
-    for (int attempt = 1; ; attempt++) {
-      int port = ChildJvm.freePort();
-      Path err = tmp.resolve("replica-" + gen + "-" + attempt + ".err");
-      Process p =
-          CrashTest.withPassphrase(
-                  new ProcessBuilder(
-                      ChildJvm.javaBinary(),
-                      "-cp",
-                      System.getProperty("java.class.path"),
-                      "--enable-native-access=ALL-UNNAMED",
-                      "-XX:+UseSerialGC",
-                      "-XX:TieredStopAtLevel=1",
-                      "-Xmx256m",
-                      "dev.warden.cli.Main",
-                      "serve",
-                      "--data-dir",
-                      dir.toString(),
-                      "--store",
-                      url(pgPort),
-                      "--listen",
-                      "127.0.0.1:" + port))
-              .redirectOutput(tmp.resolve("replica-" + gen + "-" + attempt + ".out").toFile())
-              .redirectError(err.toFile())
-              .start();
-      children.add(p);
-      p.getOutputStream().close();
-      Replica r = new Replica(p, URI.create("http://127.0.0.1:" + port), err);
-      long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-      while (true) {
-        if (!p.isAlive()) {
-          String why = ChildJvm.tail(err);
-          if (attempt < 3 && why.contains("ddress already in use")) {
-            break; // someone took the free port: try another
-          }
-          fail("replica exited with %d before it was ready; stderr:%n%s", p.exitValue(), why);
-        }
-        if (ready(r)) {
-          return r;
-        }
-        if (System.nanoTime() > deadline) {
-          r.kill();
-          fail("replica not ready within %s; stderr:%n%s", START_TIMEOUT, ChildJvm.tail(err));
-        }
-        Thread.sleep(100);
-      }
-    }
+    return ChildJvm.serve(
+        tmp,
+        "replica-" + gen,
+        List.of("--data-dir", dir.toString(), "--store", url(pgPort)),
+        http,
+        children,
+        START_TIMEOUT);
   }
 
   /** Whether {@code r} answers {@code /readyz} with 200 now. */
-  boolean ready(Replica r) {
-    try {
-      return http.send(
-                  HttpRequest.newBuilder(r.base().resolve("/readyz"))
-                      .timeout(Duration.ofSeconds(2))
-                      .GET()
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .statusCode()
-          == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+  boolean ready(ChildJvm.Server r) throws InterruptedException {
+    return ChildJvm.ready(http, r);
   }
 
   /** A new agent, registered through {@code r}. */
-  SigningKey agent(Replica r, String id) throws Exception {
+  SigningKey agent(ChildJvm.Server r, String id) throws Exception {
     byte[] seed = new byte[32];
     new SecureRandom().nextBytes(seed);
     SigningKey key = SigningKey.ed25519(id, seed);
@@ -211,7 +171,8 @@ final class ReplicaCluster implements AutoCloseable {
     return key;
   }
 
-  HttpResponse<String> admin(Replica r, String method, String path, String body) throws Exception {
+  HttpResponse<String> admin(ChildJvm.Server r, String method, String path, String body)
+      throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(r.base().resolve(path))
             .timeout(Duration.ofSeconds(30))
@@ -230,7 +191,7 @@ final class ReplicaCluster implements AutoCloseable {
    * {@code idempotencyKey} may be null.
    */
   static HttpRequest signed(
-      Replica r, SigningKey key, String path, String body, String idempotencyKey) {
+      ChildJvm.Server r, SigningKey key, String path, String body, String idempotencyKey) {
     return signedAt(r.base().resolve(path), key, body, idempotencyKey, CrashTest.newNonce());
   }
 
@@ -272,7 +233,7 @@ final class ReplicaCluster implements AutoCloseable {
    *
    * @throws IOException if the replica is gone or closes the connection
    */
-  static Answer sendRaw(Replica r, Signed s) throws IOException {
+  static Answer sendRaw(ChildJvm.Server r, Signed s) throws IOException {
     StringBuilder head = new StringBuilder();
     head.append("POST ").append(s.target().getRawPath()).append(" HTTP/1.1\r\n");
     head.append("Host: ").append(s.target().getRawAuthority()).append("\r\n");
@@ -302,7 +263,7 @@ final class ReplicaCluster implements AutoCloseable {
   }
 
   /** Every log entry, parsed, read through {@code r}. */
-  List<JsonNode> entries(Replica r) throws Exception {
+  List<JsonNode> entries(ChildJvm.Server r) throws Exception {
     List<JsonNode> out = new ArrayList<>();
     for (int start = 0; ; start += 1000) {
       HttpResponse<String> page =
@@ -349,20 +310,5 @@ final class ReplicaCluster implements AutoCloseable {
       }
     }
     return to;
-  }
-
-  /** A {@code warden serve} child JVM. */
-  record Replica(Process process, URI base, Path stderr) {
-    /** SIGKILL, and wait until it is gone. */
-    void kill() throws InterruptedException {
-      process.toHandle().destroyForcibly();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        fail("replica %d did not die within 10 s of SIGKILL", process.pid());
-      }
-    }
-
-    String stderrTail() {
-      return ChildJvm.tail(stderr);
-    }
   }
 }

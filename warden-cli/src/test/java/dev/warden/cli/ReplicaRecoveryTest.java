@@ -94,7 +94,7 @@ final class ReplicaRecoveryTest {
                 timeout: {read: 1m}
             """
                 .formatted(upstream.getAddress().getPort()));
-    ReplicaCluster.Replica a = cluster.start();
+    ChildJvm.Server a = cluster.start();
     SigningKey key = cluster.agent(a, "pay-bot");
 
     CompletableFuture<HttpResponse<String>> running =
@@ -107,8 +107,8 @@ final class ReplicaRecoveryTest {
     // Two replicas start (each recovers at start) and then keep recovering every heartbeat for
     // longer than a lease: a is alive, so its action is nobody's to record.
     long since = System.nanoTime();
-    ReplicaCluster.Replica b = cluster.start();
-    ReplicaCluster.Replica c = cluster.start();
+    ChildJvm.Server b = cluster.start();
+    ChildJvm.Server c = cluster.start();
     sleepUntil(since + ReplicaStore.LEASE.plus(ReplicaStore.HEARTBEAT.multipliedBy(2)).toNanos());
     assertThat(inFlight(b)).containsExactly(first);
 
@@ -147,13 +147,13 @@ final class ReplicaRecoveryTest {
     assertThat(upstreamRequests.get()).as("nothing was run again").isEqualTo(2);
   }
 
-  private void awaitUpstream(ReplicaCluster.Replica r) throws InterruptedException {
+  private void awaitUpstream(ChildJvm.Server r) throws InterruptedException {
     if (!arrived.tryAcquire(30, TimeUnit.SECONDS)) {
       fail("the upstream never received the action; stderr:%n%s", r.stderrTail());
     }
   }
 
-  private List<String> inFlight(ReplicaCluster.Replica r) throws Exception {
+  private List<String> inFlight(ChildJvm.Server r) throws Exception {
     HttpResponse<String> res = cluster.admin(r, "GET", "/v1/executions?state=in_flight", null);
     assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
     return ReplicaCluster.JSON
@@ -163,7 +163,7 @@ final class ReplicaRecoveryTest {
   }
 
   /** The outcomes of every {@code execution} entry the log holds for {@code decisionId}. */
-  private List<String> outcomes(ReplicaCluster.Replica r, String decisionId) throws Exception {
+  private List<String> outcomes(ChildJvm.Server r, String decisionId) throws Exception {
     return cluster.entries(r).stream()
         .filter(e -> e.path("kind").asText().equals("execution"))
         .filter(e -> e.path("decision_id").asText().equals(decisionId))

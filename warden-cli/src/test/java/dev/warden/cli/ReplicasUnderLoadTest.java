@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.warden.httpsig.SigningKey;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,7 +36,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  */
 @ResourceLock("java.lang.System.out")
 final class ReplicasUnderLoadTest {
-  private static final URI LB = URI.create("http://warden.lb/v1/decisions");
+  private static final URI LB = ReplicaCluster.BALANCED;
   private static final int AGENTS = 4;
   private static final int QUOTA = 24;
   private static final String READ = "{\"action\":\"files.read\",\"resource\":\"doc/%d\"}";
@@ -57,10 +56,10 @@ final class ReplicasUnderLoadTest {
 
   @Test
   void threeReplicas_oneNonceOnce_quotaExact_killedReplicaLosesNothingAnswered() throws Exception {
-    cluster = ReplicaCluster.create(tmp, "hosts: [\"warden.lb\"]\n");
-    Files.writeString(
-        cluster.data().policy(),
-        """
+    cluster =
+        ReplicaCluster.behindBalancer(
+            tmp,
+            """
         version: 1
         default: deny
         rules:
@@ -77,12 +76,11 @@ final class ReplicasUnderLoadTest {
             window: day
             limit: %d
         """
-            .formatted(QUOTA));
-    List<ReplicaCluster.Replica> replicas = new ArrayList<>();
-    for (Future<ReplicaCluster.Replica> f :
+                .formatted(QUOTA));
+    List<ChildJvm.Server> replicas = new ArrayList<>();
+    for (Future<ChildJvm.Server> f :
         pool.invokeAll(
-            List.<Callable<ReplicaCluster.Replica>>of(
-                cluster::start, cluster::start, cluster::start))) {
+            List.<Callable<ChildJvm.Server>>of(cluster::start, cluster::start, cluster::start))) {
       replicas.add(f.get());
     }
     List<SigningKey> agents = new ArrayList<>();
@@ -118,7 +116,7 @@ final class ReplicasUnderLoadTest {
       ReplicaCluster.Signed s =
           ReplicaCluster.sign(
               LB, agents.get(i % AGENTS), SEND.formatted(i), null, CrashTest.newNonce());
-      ReplicaCluster.Replica r = replicas.get(i % 3);
+      ChildJvm.Server r = replicas.get(i % 3);
       mail.add(() -> ReplicaCluster.sendRaw(r, s));
     }
     int allowed = 0;
@@ -184,7 +182,7 @@ final class ReplicasUnderLoadTest {
     assertThat(servedAfterKill.get()).as("the survivors kept serving").isPositive();
 
     // 4. A replica started again, and the log: every answered decision is there, once.
-    ReplicaCluster.Replica restarted = cluster.start();
+    ChildJvm.Server restarted = cluster.start();
     List<JsonNode> entries = cluster.entries(restarted);
     Set<String> logged = new HashSet<>();
     for (JsonNode e : entries) {
@@ -212,9 +210,9 @@ final class ReplicasUnderLoadTest {
   }
 
   private List<ReplicaCluster.Answer> sendToAll(
-      List<ReplicaCluster.Replica> replicas, ReplicaCluster.Signed s) throws Exception {
+      List<ChildJvm.Server> replicas, ReplicaCluster.Signed s) throws Exception {
     List<Callable<ReplicaCluster.Answer>> three = new ArrayList<>();
-    for (ReplicaCluster.Replica r : replicas) {
+    for (ChildJvm.Server r : replicas) {
       three.add(() -> ReplicaCluster.sendRaw(r, s));
     }
     List<ReplicaCluster.Answer> out = new ArrayList<>();

@@ -35,8 +35,10 @@ public final class LogStartupCheck {
    */
   public static void check(LogStore log, List<NoteVerifierKey> keys)
       throws StoreException, WardenServer.StartupException {
-    LogHead head = log.head();
+    // The checkpoint first, then the head: another replica may append in between (a checkpoint is
+    // stored with its entries), and the head read second is then larger, never smaller.
     Optional<StoredCheckpoint> latest = log.latestCheckpoint();
+    LogHead head = log.head();
     if (latest.isEmpty()) {
       if (head.size() > 0) {
         throw refuse("the log has " + head.size() + " entries but no signed checkpoint");

@@ -30,6 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,13 +86,7 @@ final class ReplicasOnPostgresTest {
 
   @Test
   void twoReplicas_shareAgentsNoncesAndOneLogThatVerifies() throws Exception {
-    DataDir first =
-        DataDir.init(
-            new DataDir(tmp.resolve("a"), url()),
-            "127.0.0.1:0",
-            TestWarden.RANDOM,
-            Clock.systemUTC(),
-            TestKeys.PROTECTION);
+    DataDir first = firstReplica("", null);
     DataDir second = new DataDir(copy(first.root(), tmp.resolve("b")), url());
 
     try (TestWarden a = TestWarden.start(first);
@@ -293,8 +288,11 @@ final class ReplicasOnPostgresTest {
     }
   }
 
-  /** The first replica's data directory on this test's database, with config and policy. */
-  private DataDir firstReplica(String config, String policy) throws Exception {
+  /**
+   * The first replica's data directory on this test's database, with {@code config} appended and
+   * {@code policy} (if not null) as its policy file.
+   */
+  private DataDir firstReplica(String config, @Nullable String policy) throws Exception {
     DataDir first =
         DataDir.init(
             new DataDir(tmp.resolve("a"), url()),
@@ -303,8 +301,10 @@ final class ReplicasOnPostgresTest {
             Clock.systemUTC(),
             TestKeys.PROTECTION);
     Files.writeString(first.config(), Files.readString(first.config()) + config);
-    // The policy file, not PUT /v1/admin/policy: each replica activates its own file's policy.
-    Files.writeString(first.policy(), policy);
+    if (policy != null) {
+      // The policy file, not PUT /v1/admin/policy: each replica activates its own file's policy.
+      Files.writeString(first.policy(), policy);
+    }
     return first;
   }
 

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.warden.httpsig.MessageSigner;
 import dev.warden.httpsig.SigningKey;
 import dev.warden.server.DataDir;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,9 +24,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,44 +54,23 @@ final class ExecutionCrashTest {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(2))
           .build();
-  private final AtomicInteger upstreamRequests = new AtomicInteger();
-  private final CountDownLatch arrived = new CountDownLatch(1);
-  private final CountDownLatch release = new CountDownLatch(1);
-  private HttpServer upstream;
+  private HoldingUpstream upstream;
   private int generation;
 
   @BeforeEach
   void startUpstream() throws IOException {
-    upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    upstream.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-    upstream.createContext(
-        "/",
-        exchange -> {
-          try (exchange) {
-            upstreamRequests.incrementAndGet();
-            exchange.getRequestBody().readAllBytes();
-            arrived.countDown();
-            try {
-              release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            exchange.sendResponseHeaders(200, -1);
-          }
-        });
-    upstream.start();
+    upstream = new HoldingUpstream();
   }
 
   @AfterEach
   void stopAll() throws InterruptedException {
-    release.countDown();
+    upstream.close();
     for (Process p : children) {
       p.toHandle().destroyForcibly();
     }
     for (Process p : children) {
       p.waitFor(10, TimeUnit.SECONDS);
     }
-    upstream.stop(0);
     http.shutdownNow();
   }
 
@@ -124,7 +98,7 @@ final class ExecutionCrashTest {
                 body: params
                 timeout: {read: 1m}
             """
-                .formatted(upstream.getAddress().getPort()));
+                .formatted(upstream.port()));
     byte[] seed = new byte[32];
     new SecureRandom().nextBytes(seed);
     SigningKey key = SigningKey.ed25519(AGENT, seed);
@@ -133,11 +107,11 @@ final class ExecutionCrashTest {
     registerAgent(first, data, key);
     var inFlight =
         http.sendAsync(signedAction(first, key, "crash-1"), HttpResponse.BodyHandlers.ofString());
-    if (!arrived.await(30, TimeUnit.SECONDS)) {
+    if (!upstream.awaitRequest(30)) {
       fail("the upstream never received the action; stderr:%n%s", first.stderrTail());
     }
     first.kill();
-    release.countDown();
+    upstream.release();
     assertThat(inFlight)
         .as("the agent got no answer from the killed server")
         .failsWithin(Duration.ofSeconds(10));
@@ -171,7 +145,7 @@ final class ExecutionCrashTest {
     assertThat(get(third, "/readyz", null).path("executions_outcome_unknown").asLong())
         .isEqualTo(1);
     assertThat(executionEntries(third)).as("recorded once, not at every start").hasSize(1);
-    assertThat(upstreamRequests.get()).as("the action was never run again").isEqualTo(1);
+    assertThat(upstream.requests()).as("the action was never run again").isEqualTo(1);
 
     // An operator checks the upstream and resolves it from the command line.
     String dd = tmp.resolve("data").toString();

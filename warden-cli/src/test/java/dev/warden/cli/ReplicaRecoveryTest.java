@@ -3,22 +3,15 @@ package dev.warden.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.warden.httpsig.SigningKey;
 import dev.warden.store.ReplicaStore;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,43 +30,20 @@ final class ReplicaRecoveryTest {
       "{\"action\":\"payments.transfer\",\"resource\":\"acct/ops\",\"params\":{\"to\":\"x\"}}";
 
   @TempDir Path tmp;
-  private final Semaphore arrived = new Semaphore(0);
-  private final AtomicReference<CountDownLatch> release =
-      new AtomicReference<>(new CountDownLatch(1));
-  private final AtomicInteger upstreamRequests = new AtomicInteger();
-  private HttpServer upstream;
+  private HoldingUpstream upstream;
   private ReplicaCluster cluster;
 
   @BeforeEach
   void startUpstream() throws IOException {
-    upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    upstream.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-    upstream.createContext(
-        "/",
-        exchange -> {
-          try (exchange) {
-            upstreamRequests.incrementAndGet();
-            exchange.getRequestBody().readAllBytes();
-            CountDownLatch hold = release.get();
-            arrived.release();
-            try {
-              hold.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            exchange.sendResponseHeaders(200, -1);
-          }
-        });
-    upstream.start();
+    upstream = new HoldingUpstream();
   }
 
   @AfterEach
   void stopAll() throws Exception {
-    release.get().countDown();
+    upstream.close();
     if (cluster != null) {
       cluster.close();
     }
-    upstream.stop(0);
   }
 
   @Test
@@ -93,7 +63,7 @@ final class ReplicaRecoveryTest {
                 body: params
                 timeout: {read: 1m}
             """
-                .formatted(upstream.getAddress().getPort()));
+                .formatted(upstream.port()));
     ChildJvm.Server a = cluster.start();
     SigningKey key = cluster.agent(a, "pay-bot");
 
@@ -112,7 +82,7 @@ final class ReplicaRecoveryTest {
     sleepUntil(since + ReplicaStore.LEASE.plus(ReplicaStore.HEARTBEAT.multipliedBy(2)).toNanos());
     assertThat(inFlight(b)).containsExactly(first);
 
-    release.getAndSet(new CountDownLatch(1)).countDown();
+    upstream.release();
     HttpResponse<String> done = running.get(30, TimeUnit.SECONDS);
     assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
     assertThat(outcomes(b, first)).containsExactly("succeeded");
@@ -144,11 +114,11 @@ final class ReplicaRecoveryTest {
     Thread.sleep(3 * ReplicaStore.HEARTBEAT.toMillis());
     assertThat(outcomes(c, second)).containsExactly("outcome_unknown");
     assertThat(inFlight(c)).isEmpty();
-    assertThat(upstreamRequests.get()).as("nothing was run again").isEqualTo(2);
+    assertThat(upstream.requests()).as("nothing was run again").isEqualTo(2);
   }
 
   private void awaitUpstream(ChildJvm.Server r) throws InterruptedException {
-    if (!arrived.tryAcquire(30, TimeUnit.SECONDS)) {
+    if (!upstream.awaitRequest(30)) {
       fail("the upstream never received the action; stderr:%n%s", r.stderrTail());
     }
   }

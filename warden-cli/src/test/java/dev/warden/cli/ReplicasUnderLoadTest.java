@@ -42,6 +42,25 @@ final class ReplicasUnderLoadTest {
   private static final int QUOTA = 24;
   private static final String READ = "{\"action\":\"files.read\",\"resource\":\"doc/%d\"}";
   private static final long DEADLINE_MS = 45_000;
+  private static final String POLICY =
+      """
+      version: 1
+      default: deny
+      rules:
+        - id: reads
+          effect: allow
+          match: {action: "files.read"}
+        - id: mail
+          effect: allow
+          match: {action: "email.send"}
+      quotas:
+        - id: mail-daily
+          scope: tenant
+          match: {action: "email.send"}
+          window: day
+          limit: %d
+      """
+          .formatted(QUOTA);
   private static final String SEND = "{\"action\":\"email.send\",\"resource\":\"to/%d\"}";
 
   @TempDir Path tmp;
@@ -59,27 +78,7 @@ final class ReplicasUnderLoadTest {
 
   @Test
   void threeReplicas_oneNonceOnce_quotaExact_killedReplicaLosesNothingAnswered() throws Exception {
-    cluster =
-        ReplicaCluster.behindBalancer(
-            tmp,
-            """
-        version: 1
-        default: deny
-        rules:
-          - id: reads
-            effect: allow
-            match: {action: "files.read"}
-          - id: mail
-            effect: allow
-            match: {action: "email.send"}
-        quotas:
-          - id: mail-daily
-            scope: tenant
-            match: {action: "email.send"}
-            window: day
-            limit: %d
-        """
-                .formatted(QUOTA));
+    cluster = ReplicaCluster.behindBalancer(tmp, POLICY);
     List<ChildJvm.Server> replicas = new ArrayList<>();
     for (Future<ChildJvm.Server> f :
         pool.invokeAll(
@@ -227,17 +226,7 @@ final class ReplicasUnderLoadTest {
 
   @Test
   void databaseCut_replicasAnswer503AndAreNotReady_thenRecoverOnTheirOwn() throws Exception {
-    cluster =
-        ReplicaCluster.behindBalancer(
-            tmp,
-            """
-        version: 1
-        default: deny
-        rules:
-          - id: reads
-            effect: allow
-            match: {action: "files.read"}
-        """);
+    cluster = ReplicaCluster.behindBalancer(tmp, POLICY);
     try (TcpProxy proxy = new TcpProxy(5432)) {
       List<ChildJvm.Server> replicas = startTwo(proxy.port());
       SigningKey key = cluster.agent(replicas.get(0), "reader");

@@ -84,21 +84,7 @@ final class ExecutionCrashTest {
             new SecureRandom(),
             Clock.systemUTC(),
             TestKeys.PROTECTION);
-    Files.writeString(
-        data.config(),
-        Files.readString(data.config())
-            + """
-            adapters:
-              - id: payments-api
-                type: http
-                actions: ["payments.*"]
-                method: POST
-                url: "http://127.0.0.1:%d/transfers"
-                allow_private: true
-                body: params
-                timeout: {read: 1m}
-            """
-                .formatted(upstream.port()));
+    Files.writeString(data.config(), Files.readString(data.config()) + upstream.adapterConfig());
     byte[] seed = new byte[32];
     new SecureRandom().nextBytes(seed);
     SigningKey key = SigningKey.ed25519(AGENT, seed);

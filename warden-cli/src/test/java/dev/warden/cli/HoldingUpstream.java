@@ -47,6 +47,22 @@ final class HoldingUpstream implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** warden.yaml's {@code adapters:} with {@code payments-api} running {@code payments.*} here. */
+  String adapterConfig() {
+    return """
+        adapters:
+          - id: payments-api
+            type: http
+            actions: ["payments.*"]
+            method: POST
+            url: "http://127.0.0.1:%d/transfers"
+            allow_private: true
+            body: params
+            timeout: {read: 1m}
+        """
+        .formatted(port());
+  }
+
   /** Waits up to {@code seconds} for the next request to arrive; whether it did. */
   boolean awaitRequest(long seconds) throws InterruptedException {
     return arrived.tryAcquire(seconds, TimeUnit.SECONDS);

@@ -49,21 +49,7 @@ final class ReplicaRecoveryTest {
   @Test
   void startingReplicasLeaveALiveReplicasActionAlone_aKilledOnesIsRecordedUnknownOnce()
       throws Exception {
-    cluster =
-        ReplicaCluster.create(
-            tmp,
-            """
-            adapters:
-              - id: payments-api
-                type: http
-                actions: ["payments.*"]
-                method: POST
-                url: "http://127.0.0.1:%d/transfers"
-                allow_private: true
-                body: params
-                timeout: {read: 1m}
-            """
-                .formatted(upstream.port()));
+    cluster = ReplicaCluster.create(tmp, upstream.adapterConfig());
     ChildJvm.Server a = cluster.start();
     SigningKey key = cluster.agent(a, "pay-bot");
 

@@ -51,12 +51,6 @@ import org.jspecify.annotations.Nullable;
 public final class Approvals {
   private static final int BATCH = 100;
 
-  /**
-   * How long a waiter waits before it reads the database again on its own: the bound on how late it
-   * hears of a resolution on another replica when no notification reached it.
-   */
-  public static final Duration RECHECK = Duration.ofSeconds(2);
-
   private final ApprovalStore store;
   private final GroupCommitLog log;
   private final Entries entries;
@@ -269,45 +263,26 @@ public final class Approvals {
   }
 
   /**
-   * Waits up to {@code timeout} for decision {@code decisionId}'s approval to be resolved — and
-   * when its approved action is executed, for the outcome; returns at once if it is resolved (and
-   * not executing), or is no approval. A resolution or outcome on another replica wakes it through
-   * {@link #changed}, or at the latest after {@link #RECHECK}, when it reads the database again.
+   * Waits up to {@code timeout} until decision {@code decisionId} has no approval, or a resolved
+   * one whose approved action (if any) is not executing here or on another replica: woken by {@link
+   * #changed} or reading the store again every 2 s. Returns at once if so.
    */
   public void await(String decisionId, Duration timeout) throws StoreException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      Waiters.Wait w = waiters.register(decisionId);
-      if (settled(decisionId)) {
-        waiters.resolved(decisionId); // drops the registration just made
-        return;
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return;
-      }
-      w.await(Duration.ofNanos(Math.min(left, RECHECK.toNanos())));
-    }
+    waiters.await(
+        decisionId,
+        timeout,
+        () -> {
+          ApprovalState state = store.find(decisionId).map(ApprovalRecord::state).orElse(null);
+          return state == null
+              || (state != ApprovalState.PENDING
+                  && !running.contains(decisionId)
+                  && (state != ApprovalState.APPROVED || !actions.executing(decisionId)));
+        });
   }
 
-  /**
-   * Wakes the waiters of {@code decisionId}, whose approval or execution another replica changed:
-   * they read it again.
-   */
+  /** Wakes the waiters of {@code decisionId} (another replica changed it): they read it again. */
   public void changed(String decisionId) {
     waiters.resolved(decisionId);
-  }
-
-  /** Resolved, and not executing here or on another replica. */
-  private boolean settled(String decisionId) throws StoreException {
-    var a = store.find(decisionId);
-    if (a.isEmpty()) {
-      return true;
-    }
-    if (a.get().state() == ApprovalState.PENDING || running.contains(decisionId)) {
-      return false;
-    }
-    return a.get().state() != ApprovalState.APPROVED || !actions.executing(decisionId);
   }
 
   // ---- steps ------------------------------------------------------------------------------------

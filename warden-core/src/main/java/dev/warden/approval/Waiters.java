@@ -1,5 +1,6 @@
 package dev.warden.approval;
 
+import dev.warden.store.StoreException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,18 @@ import java.util.concurrent.TimeoutException;
  * A waiter registers before it reads the approval, so a resolution in between still wakes it.
  */
 final class Waiters {
+  /**
+   * How long a waiter waits before it reads the database again on its own: the bound on how late it
+   * hears of a resolution on another replica when no notification reached it.
+   */
+  static final Duration RECHECK = Duration.ofSeconds(2);
+
+  /** Whether what a waiter waits for has happened, read from the store. */
+  @FunctionalInterface
+  interface Check {
+    boolean done() throws StoreException;
+  }
+
   private final ConcurrentHashMap<String, CompletableFuture<Void>> byDecision =
       new ConcurrentHashMap<>();
 
@@ -33,6 +46,26 @@ final class Waiters {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} until {@code done} holds, checking it at once, whenever {@code
+   * decisionId} is {@link #resolved}, and at least every {@link #RECHECK}.
+   */
+  void await(String decisionId, Duration timeout, Check done) throws StoreException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Wait w = register(decisionId);
+      if (done.done()) {
+        resolved(decisionId); // drops the registration just made
+        return;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      w.await(Duration.ofNanos(Math.min(left, RECHECK.toNanos())));
     }
   }
 

@@ -67,9 +67,10 @@ final class ChildJvm {
                   "serve"));
       cmd.addAll(serveArgs);
       cmd.addAll(List.of("--listen", "127.0.0.1:" + port));
+      ProcessBuilder pb = new ProcessBuilder(cmd);
+      pb.environment().putAll(TestKeys.ENV_MAP); // the child's; ours is never changed
       Process p =
-          CrashTest.withPassphrase(new ProcessBuilder(cmd))
-              .redirectOutput(tmp.resolve(name + "-" + attempt + ".out").toFile())
+          pb.redirectOutput(tmp.resolve(name + "-" + attempt + ".out").toFile())
               .redirectError(err.toFile())
               .start();
       children.add(p);

@@ -137,72 +137,24 @@ final class CrashWarden {
 
   /** Starts a child on a free port and waits until {@code /readyz} answers 200. */
   Child start() throws Exception {
-    int gen = ++generation;
-    for (int attempt = 1; ; attempt++) {
-      int port = ChildJvm.freePort();
-      Path out = logs.resolve("child-" + gen + "-" + attempt + ".out");
-      Path err = logs.resolve("child-" + gen + "-" + attempt + ".err");
-      List<String> cmd =
-          List.of(
-              ChildJvm.javaBinary(),
-              "-cp",
-              System.getProperty("java.class.path"),
-              "--enable-native-access=ALL-UNNAMED",
-              "-XX:+UseSerialGC",
-              "-XX:TieredStopAtLevel=1",
-              "-Xmx256m",
-              "dev.warden.cli.Main",
-              "serve",
-              "--data-dir",
-              data.root().toString(),
-              "--listen",
-              "127.0.0.1:" + port);
-      ProcessBuilder pb = new ProcessBuilder(cmd);
-      pb.environment().putAll(TestKeys.ENV_MAP);
-      Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      children.add(p);
-      p.getOutputStream().close();
-      HttpClient http =
-          HttpClient.newBuilder()
-              .version(HttpClient.Version.HTTP_1_1)
-              .connectTimeout(Duration.ofSeconds(2))
-              .build();
-      Child child = new Child(p, URI.create("http://127.0.0.1:" + port), err, http);
-      long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-      while (true) {
-        if (!p.isAlive()) {
-          http.shutdownNow();
-          String why = ChildJvm.tail(err);
-          if (attempt < 3 && why.contains("ddress already in use")) {
-            break; // someone took the free port: try another
-          }
-          fail(
-              "%s: the server exited with %d before it was ready; stderr:%n%s",
-              context, p.exitValue(), why);
-        }
-        try {
-          HttpResponse<String> r =
-              http.send(
-                  HttpRequest.newBuilder(child.base.resolve("/readyz"))
-                      .timeout(Duration.ofSeconds(2))
-                      .GET()
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() == 200) {
-            return child;
-          }
-        } catch (IOException e) {
-          // not listening yet
-        }
-        if (System.nanoTime() > deadline) {
-          child.kill();
-          http.shutdownNow();
-          fail(
-              "%s: the server was not ready within %s; stderr:%n%s",
-              context, START_TIMEOUT, ChildJvm.tail(err));
-        }
-        Thread.sleep(50);
-      }
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    try {
+      ChildJvm.Server s =
+          ChildJvm.serve(
+              logs,
+              "child-" + ++generation,
+              List.of("--data-dir", data.root().toString()),
+              http,
+              children,
+              START_TIMEOUT);
+      return new Child(s.process(), s.base(), s.stderr(), http);
+    } catch (AssertionError e) {
+      http.shutdownNow();
+      throw new AssertionError(context + ": " + e.getMessage(), e);
     }
   }
 

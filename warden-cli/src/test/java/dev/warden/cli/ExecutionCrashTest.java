@@ -221,7 +221,7 @@ final class ExecutionCrashTest {
                 body,
                 System.currentTimeMillis() / 1000,
                 null,
-                CrashTest.newNonce());
+                CrashLoad.newNonce());
     HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60));
     headers.forEach(b::header);
     added.forEach(b::header);

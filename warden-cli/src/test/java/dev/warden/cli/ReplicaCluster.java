@@ -192,7 +192,7 @@ final class ReplicaCluster implements AutoCloseable {
    */
   static HttpRequest signed(
       ChildJvm.Server r, SigningKey key, String path, String body, String idempotencyKey) {
-    return signedAt(r.base().resolve(path), key, body, idempotencyKey, CrashTest.newNonce());
+    return signedAt(r.base().resolve(path), key, body, idempotencyKey, CrashLoad.newNonce());
   }
 
   /** A signed request to {@code target}, sent with {@link #send}. */

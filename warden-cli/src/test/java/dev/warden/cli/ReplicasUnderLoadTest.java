@@ -96,7 +96,7 @@ final class ReplicasUnderLoadTest {
     for (int i = 0; i < 12; i++) {
       ReplicaCluster.Signed s =
           ReplicaCluster.sign(
-              LB, agents.get(i % AGENTS), READ.formatted(i), null, CrashTest.newNonce());
+              LB, agents.get(i % AGENTS), READ.formatted(i), null, CrashLoad.newNonce());
       same.add(() -> sendToAll(replicas, s));
     }
     for (Future<List<ReplicaCluster.Answer>> f : pool.invokeAll(same)) {
@@ -117,7 +117,7 @@ final class ReplicasUnderLoadTest {
     for (int i = 0; i < 2 * QUOTA; i++) {
       ReplicaCluster.Signed s =
           ReplicaCluster.sign(
-              LB, agents.get(i % AGENTS), SEND.formatted(i), null, CrashTest.newNonce());
+              LB, agents.get(i % AGENTS), SEND.formatted(i), null, CrashLoad.newNonce());
       ChildJvm.Server r = replicas.get(i % 3);
       mail.add(() -> ReplicaCluster.sendRaw(r, s));
     }
@@ -152,7 +152,7 @@ final class ReplicasUnderLoadTest {
                       agents.get(worker % AGENTS),
                       READ.formatted(1000 * worker + i),
                       null,
-                      CrashTest.newNonce());
+                      CrashLoad.newNonce());
               boolean after = killed.get();
               try {
                 ReplicaCluster.Answer a = ReplicaCluster.sendRaw(replicas.get(n), s);
@@ -270,7 +270,7 @@ final class ReplicasUnderLoadTest {
     return ReplicaCluster.sendRaw(
         r,
         ReplicaCluster.sign(
-            LB, key, READ.formatted(n.incrementAndGet()), null, CrashTest.newNonce()));
+            LB, key, READ.formatted(n.incrementAndGet()), null, CrashLoad.newNonce()));
   }
 
   private List<ChildJvm.Server> startTwo(int pgPort) throws Exception {

@@ -44,6 +44,10 @@ final class LogSigner implements Checkpointer {
 
   @Override
   public String sign(long size, byte[] root) {
-    return signer.sign(new Checkpoint(origin, size, root).body());
+    try {
+      return signer.sign(new Checkpoint(origin, size, root).body());
+    } catch (Ed25519Signer.Unavailable e) {
+      throw new SignerUnavailable(e.getMessage(), e);
+    }
   }
 }

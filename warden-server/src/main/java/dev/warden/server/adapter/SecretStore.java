@@ -97,7 +97,13 @@ public final class SecretStore {
     return secrets.keySet();
   }
 
-  private static String resolve(JsonNode source, String at, Function<String, @Nullable String> env)
+  /**
+   * Resolves one secret source, {@code {env: VARIABLE}} or {@code {file: /absolute/path}}, with the
+   * rules of the {@code secrets:} section (a PKCS#11 PIN uses them too).
+   *
+   * @param at the JSON Pointer of the source, for errors
+   */
+  public static String resolve(JsonNode source, String at, Function<String, @Nullable String> env)
       throws AdapterConfigException {
     if (!source.isObject() || source.size() != 1 || !(source.has("env") || source.has("file"))) {
       throw new AdapterConfigException(

@@ -142,7 +142,10 @@ public final class GroupCommitLog implements AutoCloseable {
     return head;
   }
 
-  /** False after a failed commit, until a commit succeeds again. */
+  /**
+   * False after a commit the store failed, until a commit succeeds again (a checkpoint key that
+   * cannot sign does not count: its own check reports it).
+   */
   public boolean healthy() {
     return healthy;
   }
@@ -193,8 +196,9 @@ public final class GroupCommitLog implements AutoCloseable {
             .complete(new Appended(sealed.entries().get(i).index(), proofs.get(), checkpoint));
       }
     } catch (Checkpointer.SignerUnavailable e) {
-      // No checkpoint, no batch: the store rolled back, nothing is answered as logged.
-      healthy = false;
+      // No checkpoint, no batch: the store rolled back, nothing is answered as logged. The store
+      // is not at fault (healthy stays as it is): /readyz probes the key itself, so readiness
+      // comes back as soon as the key signs again, before any request has to succeed.
       log.error("checkpoint signing failed: {}", e.getMessage());
       RequestRejected r =
           new RequestRejected(

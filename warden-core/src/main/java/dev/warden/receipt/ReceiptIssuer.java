@@ -58,6 +58,16 @@ public final class ReceiptIssuer {
     active = new Active(receiptKey, Jwk.thumbprint(receiptKey.publicKey()));
   }
 
+  /**
+   * Signs a message that is no receipt (not a JWS), to show the active key can sign; {@code
+   * /readyz} calls it.
+   *
+   * @throws dev.warden.crypto.Ed25519Signer.Unavailable if it cannot
+   */
+  public void probe() {
+    active.key().sign("warden readiness probe".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** The kid of the key receipts are signed with now. */
   public String kid() {
     return active.kid();

@@ -27,6 +27,37 @@ class GroupCommitLogFailureTest {
   private static final Instant UNTIL = Instant.now().plusSeconds(3600);
 
   @Test
+  void append_signerUnavailable_refusesTheBatchWithNothingWritten_thenSignsAgain()
+      throws Exception {
+    InMemoryLogStore store = new InMemoryLogStore();
+    java.util.concurrent.atomic.AtomicBoolean tokenGone =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Checkpointer signer =
+        (size, root) -> {
+          if (tokenGone.get()) {
+            throw new Checkpointer.SignerUnavailable(
+                "token gone", new IllegalStateException("CKR_DEVICE_REMOVED"));
+          }
+          return TestCheckpoints.sign(size, root);
+        };
+    try (GroupCommitLog log = GroupCommitLog.start(store, signer)) {
+      assertThat(log.append(PendingEntry.of(entry("ok")))).isZero();
+      tokenGone.set(true);
+      assertThatThrownBy(() -> log.append(PendingEntry.of(entry("unsigned"))))
+          .isInstanceOfSatisfying(
+              RequestRejected.class,
+              r -> assertThat(r.code()).isEqualTo(ErrorCode.SIGNER_UNAVAILABLE));
+      assertThat(log.head().size()).isEqualTo(1);
+      assertThat(log.healthy()).isTrue(); // the store is fine; readiness probes the key
+      tokenGone.set(false);
+      assertThat(log.append(PendingEntry.of(entry("again")))).isEqualTo(1);
+    }
+    assertThat(store.entries())
+        .extracting(e -> new String(e, StandardCharsets.UTF_8))
+        .containsExactly("{\"e\":\"ok\"}", "{\"e\":\"again\"}");
+  }
+
+  @Test
   void append_storeUnavailable_throwsStoreUnavailableAndIsUnhealthyUntilAWriteSucceeds()
       throws Exception {
     InMemoryLogStore store = new InMemoryLogStore();

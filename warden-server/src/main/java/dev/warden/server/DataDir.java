@@ -1,11 +1,16 @@
 package dev.warden.server;
 
 import dev.warden.crypto.Ed25519KeyPair;
+import dev.warden.crypto.Ed25519Signer;
 import dev.warden.crypto.HmacKey;
 import dev.warden.crypto.KeyFileException;
 import dev.warden.crypto.KeyFiles;
 import dev.warden.crypto.KeyProtection;
+import dev.warden.server.adapter.AdapterConfigException;
 import dev.warden.server.operator.OperatorTokens;
+import dev.warden.server.pkcs11.Pkcs11Exception;
+import dev.warden.server.pkcs11.TokenKey;
+import dev.warden.server.pkcs11.TokenSigner;
 import dev.warden.store.Store;
 import dev.warden.store.StoreException;
 import dev.warden.store.postgresql.PostgresStore;
@@ -21,6 +26,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -128,22 +134,71 @@ public record DataDir(Path root, @Nullable String store) {
     return root.resolve("server.url");
   }
 
-  /** Warden's three private keys, unlocked. */
-  public record Keys(Ed25519KeyPair checkpoint, Ed25519KeyPair receipt, HmacKey params) {}
+  /**
+   * Warden's three private keys, unlocked: each signer a key file's key held in memory or a key in
+   * a PKCS#11 token. {@link #close} closes the tokens' sessions.
+   */
+  public record Keys(Ed25519Signer checkpoint, Ed25519Signer receipt, HmacKey params)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      for (Ed25519Signer s : List.of(checkpoint, receipt)) {
+        if (s instanceof TokenSigner t) {
+          t.close();
+        }
+      }
+    }
+  }
 
   /**
-   * Checks how the keys are kept and unlocks them.
+   * Checks how the key files are kept and unlocks them: the checkpoint and receipt keys from their
+   * files.
    *
    * @throws IOException naming the file and the fix: a loose mode ({@code chmod}), another owner
    *     ({@code chown}), a plaintext key without the development switch ({@code warden keys
    *     encrypt}), no or a wrong passphrase
    */
   public Keys loadKeys(KeyProtection protection) throws IOException {
+    return loadKeys(protection, KeySources.FILES);
+  }
+
+  /**
+   * As {@link #loadKeys(KeyProtection)}, with the checkpoint and receipt keys from where {@code
+   * sources} says: a key in a token is opened (its PIN read from its source now) and, if the token
+   * holds several keys of that label, the one {@code keys/keyring.json} records as active is used.
+   *
+   * @throws IOException also naming the token's library, label or key and what to do
+   */
+  public Keys loadKeys(KeyProtection protection, KeySources sources) throws IOException {
     checkKeysDir();
-    return new Keys(
-        loadEd25519(checkpointKey(), protection),
-        loadEd25519(receiptKey(), protection),
-        loadHmac(paramsHmacKey(), protection));
+    HmacKey params = loadHmac(paramsHmacKey(), protection);
+    Ed25519Signer checkpoint =
+        signer(Keyring.Which.CHECKPOINT, checkpointKey(), sources, protection);
+    try {
+      return new Keys(
+          checkpoint, signer(Keyring.Which.RECEIPT, receiptKey(), sources, protection), params);
+    } catch (IOException | RuntimeException e) {
+      if (checkpoint instanceof TokenSigner t) {
+        t.close();
+      }
+      throw e;
+    }
+  }
+
+  private Ed25519Signer signer(Keyring.Which which, Path file, KeySources sources, KeyProtection p)
+      throws IOException {
+    TokenKey token = sources.of(which);
+    if (token == null) {
+      return loadEd25519(file, p);
+    }
+    byte[] active =
+        Keyring.loadOrEmpty(keyring()).active(which).map(Keyring.Key::publicKey).orElse(null);
+    try {
+      return TokenSigner.open(token, System::getenv, active);
+    } catch (Pkcs11Exception | AdapterConfigException e) {
+      throw new IOException(
+          "the " + which.wire() + " key (" + token.at() + "): " + e.getMessage(), e);
+    }
   }
 
   private Ed25519KeyPair loadEd25519(Path file, KeyProtection protection) throws IOException {

@@ -1,6 +1,7 @@
 package dev.warden.server;
 
 import dev.warden.crypto.Ed25519KeyPair;
+import dev.warden.crypto.Ed25519Signer;
 import dev.warden.crypto.HmacKey;
 import dev.warden.crypto.KeyFiles;
 import dev.warden.crypto.KeyProtection;
@@ -13,6 +14,10 @@ import dev.warden.note.NoteVerifierKey;
 import dev.warden.receipt.Jwk;
 import dev.warden.receipt.ReceiptIssuer;
 import dev.warden.server.Keyring.Which;
+import dev.warden.server.adapter.AdapterConfigException;
+import dev.warden.server.pkcs11.Pkcs11Exception;
+import dev.warden.server.pkcs11.TokenKey;
+import dev.warden.server.pkcs11.TokenSigner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +29,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rotates and revokes Warden's own keys on a running server (SPEC §14), and publishes every key's
@@ -42,6 +48,7 @@ public final class KeyManager {
   private final DataDir dir;
   private final String origin;
   private final KeyProtection protection;
+  private final KeySources sources;
   private final LogSigner logSigner;
   private final ReceiptIssuer receipts;
   private final Entries entries;
@@ -56,6 +63,7 @@ public final class KeyManager {
       DataDir dir,
       String origin,
       KeyProtection protection,
+      KeySources sources,
       Keyring keyring,
       LogSigner logSigner,
       ReceiptIssuer receipts,
@@ -66,6 +74,7 @@ public final class KeyManager {
     this.dir = dir;
     this.origin = origin;
     this.protection = protection;
+    this.sources = sources;
     this.logSigner = logSigner;
     this.receipts = receipts;
     this.entries = entries;
@@ -108,12 +117,22 @@ public final class KeyManager {
     Instant now = clock.instant();
     Keyring next;
     Runnable activate;
+    @Nullable Ed25519Signer made = null;
     String oldId = keyring.active(which).map(Keyring.Key::id).orElse("");
     String newId;
     switch (which) {
       case CHECKPOINT, RECEIPT -> {
-        Ed25519KeyPair key = Ed25519KeyPair.generate(random);
-        KeyFiles.writeNew(fresh, protection.seal(key.toPkcs8Der(), random));
+        TokenKey token = sources.of(which);
+        Ed25519Signer key;
+        if (token == null) {
+          Ed25519KeyPair pair = Ed25519KeyPair.generate(random);
+          KeyFiles.writeNew(fresh, protection.seal(pair.toPkcs8Der(), random));
+          key = pair;
+        } else {
+          // A new key pair in the token, beside the old one under the same label; the keyring
+          // says which is active, so a restart picks the new one.
+          key = generateInToken(which, token);
+        }
         newId = Jwk.thumbprint(key.publicKey());
         if (which == Which.CHECKPOINT) {
           details.put("old_vkey", logSigner.vkey());
@@ -125,6 +144,7 @@ public final class KeyManager {
           activate = () -> receipts.activate(key);
         }
         next = keyring.add(which, key.publicKey(), now);
+        made = key;
       }
       case HMAC -> {
         HmacKey key = HmacKey.generate(random);
@@ -143,6 +163,9 @@ public final class KeyManager {
       log.append(PendingEntry.of(entries.key(now, operator, "rotate", which.wire(), logged)));
     } catch (RequestRejected e) {
       Files.deleteIfExists(fresh);
+      if (made instanceof TokenSigner t) {
+        destroyQuietly(t);
+      }
       throw e;
     }
     if (which == Which.HMAC) {
@@ -155,7 +178,11 @@ public final class KeyManager {
       Files.copy(
           active, dir.retiredKeys().resolve(oldId + ".key"), StandardCopyOption.COPY_ATTRIBUTES);
     }
-    Files.move(fresh, active, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    if (Files.exists(fresh)) {
+      Files.move(
+          fresh, active, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+    // A superseded token signer is left open: a receipt may still be being signed with it.
     next.save(dir.keyring());
     publish(next); // published before the new key signs anything
     activate.run();
@@ -180,10 +207,11 @@ public final class KeyManager {
       Clock clock,
       SecureRandom random)
       throws IOException {
-    DataDir.Keys keys = dir.loadKeys(protection);
+    DataDir.Keys keys = dir.loadKeys(protection, cfg.keys());
     Keyring keyring = Keyring.ensure(dir, keys, clock.instant());
-    try (dev.warden.store.sqlite.SqliteStore store =
-        dev.warden.store.sqlite.SqliteStore.open(dir.database(), clock)) {
+    try (keys;
+        dev.warden.store.sqlite.SqliteStore store =
+            dev.warden.store.sqlite.SqliteStore.open(dir.database(), clock)) {
       LogSigner signer = new LogSigner(cfg.origin(), keys.checkpoint());
       LogKeys logKeys = keyring.logKeys(cfg.origin());
       LogStartupCheck.check(
@@ -196,7 +224,17 @@ public final class KeyManager {
             new ReceiptIssuer(
                 keys.receipt(), Jwk.thumbprint(keys.receipt().publicKey()), cfg.origin());
         return new KeyManager(
-                dir, cfg.origin(), protection, keyring, signer, issuer, entries, log, clock, random)
+                dir,
+                cfg.origin(),
+                protection,
+                cfg.keys(),
+                keyring,
+                signer,
+                issuer,
+                entries,
+                log,
+                clock,
+                random)
             .rotate(which, operator);
       } finally {
         log.close();
@@ -266,6 +304,30 @@ public final class KeyManager {
       }
     }
     return Optional.empty();
+  }
+
+  private Ed25519Signer generateInToken(Which which, TokenKey token) throws IOException {
+    try {
+      return TokenSigner.generate(token, System::getenv, random);
+    } catch (Pkcs11Exception | AdapterConfigException e) {
+      throw new IOException(
+          "cannot make a new "
+              + which.wire()
+              + " key in the token ("
+              + token.at()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static void destroyQuietly(TokenSigner t) {
+    try {
+      t.destroy();
+    } catch (Pkcs11Exception e) {
+      org.slf4j.LoggerFactory.getLogger(KeyManager.class)
+          .warn("could not remove the unused new key from the token: {}", e.getMessage());
+    }
   }
 
   private Path file(Which which) {

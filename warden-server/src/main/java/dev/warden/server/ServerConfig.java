@@ -40,7 +40,8 @@ public record ServerConfig(
     List<String> hosts,
     Flags flags,
     Adapters adapters,
-    McpConfig mcp) {
+    McpConfig mcp,
+    KeySources keys) {
 
   /**
    * Command-line switches that loosen a safe default, each only when said explicitly.
@@ -96,7 +97,8 @@ public record ServerConfig(
       @JsonProperty("limits") @Nullable LimitsFile limits,
       @JsonProperty("adapters") @Nullable JsonNode adapters,
       @JsonProperty("secrets") @Nullable JsonNode secrets,
-      @JsonProperty("mcp") @Nullable JsonNode mcp) {}
+      @JsonProperty("mcp") @Nullable JsonNode mcp,
+      @JsonProperty("keys") @Nullable JsonNode keys) {}
 
   /** Reads {@code warden.yaml}; relative paths in it are relative to the data directory. */
   public static ServerConfig load(DataDir dir) throws IOException {
@@ -107,7 +109,7 @@ public record ServerConfig(
       throw new IOException(dir.config() + ": " + firstLine(e.getMessage()), e);
     }
     if (f == null) {
-      f = new File(null, null, null, null, null, null, null, null, null, null);
+      f = new File(null, null, null, null, null, null, null, null, null, null, null);
     }
     String listen = f.listen() == null ? "127.0.0.1:" + Defaults.PORT : f.listen();
     HostPort hp = HostPort.parse(listen);
@@ -135,9 +137,11 @@ public record ServerConfig(
     }
     Adapters adapters;
     McpConfig mcp;
+    KeySources keys;
     try {
       adapters = Adapters.load(f.adapters(), f.secrets());
       mcp = McpConfig.load(f.mcp());
+      keys = KeySources.parse(f.keys());
     } catch (AdapterConfigException e) {
       throw new IOException(dir.config() + ": " + e.getMessage(), e);
     }
@@ -154,7 +158,8 @@ public record ServerConfig(
         f.hosts() == null ? List.of() : List.copyOf(f.hosts()),
         Flags.NONE,
         adapters,
-        mcp);
+        mcp,
+        keys);
   }
 
   public ServerConfig withListen(String listen) {
@@ -172,7 +177,8 @@ public record ServerConfig(
         hosts,
         flags,
         adapters,
-        mcp);
+        mcp,
+        keys);
   }
 
   public ServerConfig withFlags(Flags flags) {
@@ -189,7 +195,8 @@ public record ServerConfig(
         hosts,
         flags,
         adapters,
-        mcp);
+        mcp,
+        keys);
   }
 
   /** Whether the listen address is a loopback address (then loopback Host names are allowed). */

@@ -4,7 +4,7 @@ import dev.warden.approval.Approvals;
 import dev.warden.auth.AgentAuthenticator;
 import dev.warden.budget.Ledger;
 import dev.warden.budget.Settlements;
-import dev.warden.crypto.Ed25519KeyPair;
+import dev.warden.crypto.Ed25519Signer;
 import dev.warden.crypto.KeyProtection;
 import dev.warden.error.ErrorCode;
 import dev.warden.error.RequestRejected;
@@ -86,6 +86,7 @@ public final class WardenServer implements AutoCloseable {
   private final McpUpstreams mcpUpstreams;
   private final McpGateways mcp;
   private final WardenMetrics metrics;
+  private final DataDir.Keys keys;
 
   private WardenServer(
       DataDir dataDir,
@@ -96,8 +97,10 @@ public final class WardenServer implements AutoCloseable {
       String url,
       McpUpstreams mcpUpstreams,
       McpGateways mcp,
-      WardenMetrics metrics) {
+      WardenMetrics metrics,
+      DataDir.Keys keys) {
     this.metrics = metrics;
+    this.keys = keys;
     this.dataDir = dataDir;
     this.store = store;
     this.commitLog = commitLog;
@@ -153,7 +156,7 @@ public final class WardenServer implements AutoCloseable {
       throw new StartupException(e.getMessage(), e);
     }
     Policy policy = loadPolicy(cfg);
-    DataDir.Keys keys;
+    DataDir.Keys keys = null;
     Keyring keyring;
     try {
       for (Path p : List.of(dir.checkpointKey(), dir.receiptKey(), dir.paramsHmacKey())) {
@@ -162,7 +165,7 @@ public final class WardenServer implements AutoCloseable {
           log.warn("removed {}: a key rotation was interrupted before it took effect", stale);
         }
       }
-      keys = dir.loadKeys(protection);
+      keys = dir.loadKeys(protection, cfg.keys());
       keyring = Keyring.loadOrEmpty(dir.keyring()).reconcile(keys, clock.instant());
       for (Keyring.Which w : List.of(Keyring.Which.CHECKPOINT, Keyring.Which.RECEIPT)) {
         Keyring.Key k = keyring.active(w).orElseThrow();
@@ -182,6 +185,9 @@ public final class WardenServer implements AutoCloseable {
       }
       keyring.save(dir.keyring());
     } catch (IOException e) {
+      if (keys != null) {
+        keys.close();
+      }
       throw new StartupException("cannot use Warden's keys: " + e.getMessage(), e);
     }
     Entries entries = new Entries(keys.params(), cfg.params());
@@ -189,6 +195,7 @@ public final class WardenServer implements AutoCloseable {
     try {
       store = dir.openStore(clock);
     } catch (StoreException e) {
+      keys.close();
       throw new StartupException("cannot open the database: " + e.getMessage(), e);
     }
     GroupCommitLog commitLog = null;
@@ -238,7 +245,7 @@ public final class WardenServer implements AutoCloseable {
 
       var limits = cfg.limits();
       RefusalSummaries summaries = new RefusalSummaries(clock, limits.maxRefusalSources());
-      Ed25519KeyPair receiptKey = keys.receipt();
+      Ed25519Signer receiptKey = keys.receipt();
       String kid = Jwk.thumbprint(receiptKey.publicKey());
       ReceiptIssuer issuer = new ReceiptIssuer(receiptKey, kid, cfg.origin());
       Receipts receipts = new Receipts(store.log(), issuer);
@@ -247,6 +254,7 @@ public final class WardenServer implements AutoCloseable {
               dir,
               cfg.origin(),
               protection,
+              cfg.keys(),
               keyring,
               logSigner,
               issuer,
@@ -347,7 +355,15 @@ public final class WardenServer implements AutoCloseable {
                   CredentialEvents.all(mcp.events(), events)),
               new PolicyAdminApi(activePolicy, operators, store),
               new ApprovalApi(approvals, operators),
-              new HealthApi(store, commitLog, clock, dir.root(), logSigner::probe),
+              new HealthApi(
+                  store,
+                  commitLog,
+                  clock,
+                  dir.root(),
+                  () -> {
+                    logSigner.probe();
+                    issuer.probe();
+                  }),
               new dev.warden.server.http.LogApi(store.log(), keyManager::logKeys),
               new ProofApi(store.log(), receipts, keyManager::jwks),
               new ExecutionApi(
@@ -389,7 +405,7 @@ public final class WardenServer implements AutoCloseable {
               + ":"
               + http.port();
       WardenServer server =
-          new WardenServer(dir, store, commitLog, http, hk, url, mcpUpstreams, mcp, metrics);
+          new WardenServer(dir, store, commitLog, http, hk, url, mcpUpstreams, mcp, metrics, keys);
       Files.writeString(dir.serverAddress(), server.url() + "\n");
       log.info("warden listening on {} (log size {})", server.url(), commitLog.head().size());
       return server;
@@ -416,6 +432,7 @@ public final class WardenServer implements AutoCloseable {
       }
       store.close();
       metrics.close();
+      keys.close();
       if (e instanceof StartupException se) {
         throw se;
       }
@@ -471,6 +488,7 @@ public final class WardenServer implements AutoCloseable {
     commitLog.close();
     store.close();
     metrics.close();
+    keys.close(); // after the log: its last batch is signed
     try {
       Files.deleteIfExists(dataDir.serverAddress());
     } catch (IOException e) {

@@ -46,7 +46,8 @@ public final class HealthApi {
   private final @Nullable Instant notBefore;
 
   /**
-   * @param signerProbe signs a test message with the checkpoint key; throws if it cannot
+   * @param signerProbe signs a test message with the checkpoint and the receipt key; throws if
+   *     either cannot
    */
   public HealthApi(
       Store store, GroupCommitLog log, Clock clock, Path dataDir, Runnable signerProbe) {
@@ -96,7 +97,7 @@ public final class HealthApi {
       signerProbe.run();
       checks.put("signer", "ok");
     } catch (RuntimeException e) {
-      log.error("readyz: the checkpoint key cannot sign: {}", e.getMessage());
+      log.error("readyz: a signing key cannot sign: {}", e.getMessage());
       checks.put("signer", "signer.unavailable");
       ready = false;
     }

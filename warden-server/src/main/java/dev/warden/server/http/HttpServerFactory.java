@@ -188,6 +188,17 @@ public final class HttpServerFactory {
                         "the store is unavailable; nothing was changed"));
               });
           c.routes.exception(
+              dev.warden.crypto.Ed25519Signer.Unavailable.class,
+              (e, ctx) -> {
+                // A receipt key that cannot sign: fail closed, never sign with another key.
+                log.error("signer unavailable [{}]: {}", Correlation.of(ctx), e.getMessage());
+                Problems.write(
+                    ctx,
+                    new RequestRejected(
+                        ErrorCode.SIGNER_UNAVAILABLE,
+                        "a signing key cannot be used; no receipt was issued"));
+              });
+          c.routes.exception(
               Exception.class,
               (e, ctx) -> {
                 log.error("internal error [{}]", Correlation.of(ctx), e);

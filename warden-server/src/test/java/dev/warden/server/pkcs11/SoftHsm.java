@@ -22,6 +22,10 @@ import java.util.concurrent.TimeUnit;
 public final class SoftHsm {
   public static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
   public static final String TOKEN = "warden-test";
+
+  /** The JUnit resource lock of test classes that use the token (one may lock it out). */
+  public static final String LOCK = "softhsm-token";
+
   public static final String PIN = "1234-test-pin";
   private static final String SO_PIN = "5678-test-so-pin";
 
@@ -97,6 +101,29 @@ public final class SoftHsm {
         + ", pin: {file: "
         + PIN_FILE
         + "}}";
+  }
+
+  /**
+   * CKA_SENSITIVE, CKA_EXTRACTABLE, CKA_ALWAYS_SENSITIVE, CKA_NEVER_EXTRACTABLE of the one private
+   * key {@code cfg} names, read from the token.
+   */
+  public static List<Boolean> privateKeyFlags(TokenKey cfg) throws Pkcs11Exception {
+    Pkcs11Library lib = Pkcs11Library.load(cfg.library());
+    try (Session s = lib.open(lib.slot(cfg.token()))) {
+      s.login(PIN.getBytes(StandardCharsets.UTF_8));
+      List<TokenObjects.KeyPair> keys = TokenObjects.find(s, cfg.key());
+      if (keys.size() != 1) {
+        throw new IllegalStateException(keys.size() + " keys labelled " + cfg.key());
+      }
+      Templates t =
+          new Templates()
+              .read(Ck.CKA_SENSITIVE, 1)
+              .read(Ck.CKA_EXTRACTABLE, 1)
+              .read(Ck.CKA_ALWAYS_SENSITIVE, 1)
+              .read(Ck.CKA_NEVER_EXTRACTABLE, 1);
+      s.read(keys.get(0).privateKey(), t);
+      return java.util.stream.IntStream.range(0, 4).mapToObj(i -> t.value(i)[0] != 0).toList();
+    }
   }
 
   private static void run(Path conf, String... command) throws IOException, InterruptedException {

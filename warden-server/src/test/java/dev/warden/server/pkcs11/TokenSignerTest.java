@@ -3,7 +3,6 @@ package dev.warden.server.pkcs11;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.jna.NativeLong;
 import dev.warden.crypto.Ed25519Signer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -14,8 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Ed25519 keys in a real SoftHSM2 token, through Warden's own binding. */
+@ResourceLock(SoftHsm.LOCK)
 class TokenSignerTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final byte[] MESSAGE = "a checkpoint body\n".getBytes(StandardCharsets.UTF_8);
@@ -27,7 +28,7 @@ class TokenSignerTest {
       byte[] sig = signer.sign(MESSAGE);
       assertThat(Ed25519.verify(sig, 0, signer.publicKey(), 0, MESSAGE, 0, MESSAGE.length))
           .isTrue();
-      assertThat(privateKeyFlags(cfg))
+      assertThat(SoftHsm.privateKeyFlags(cfg))
           .containsExactly(true, false, true, true); // sensitive, extractable, always, never
     }
     // Opened again by label: the same key, read from the token.
@@ -99,25 +100,6 @@ class TokenSignerTest {
       byte[] sig = signer.sign(MESSAGE);
       assertThat(Ed25519.verify(sig, 0, signer.publicKey(), 0, MESSAGE, 0, MESSAGE.length))
           .isTrue();
-    }
-  }
-
-  /** CKA_SENSITIVE, CKA_EXTRACTABLE, CKA_ALWAYS_SENSITIVE, CKA_NEVER_EXTRACTABLE, as stored. */
-  static List<Boolean> privateKeyFlags(TokenKey cfg) throws Exception {
-    Pkcs11Library lib = Pkcs11Library.load(cfg.library());
-    try (Session s = lib.open(lib.slot(cfg.token()))) {
-      s.login(SoftHsm.PIN.getBytes(StandardCharsets.UTF_8));
-      List<TokenObjects.KeyPair> keys = TokenObjects.find(s, cfg.key());
-      assertThat(keys).hasSize(1);
-      NativeLong key = keys.get(0).privateKey();
-      Templates t =
-          new Templates()
-              .read(Ck.CKA_SENSITIVE, 1)
-              .read(Ck.CKA_EXTRACTABLE, 1)
-              .read(Ck.CKA_ALWAYS_SENSITIVE, 1)
-              .read(Ck.CKA_NEVER_EXTRACTABLE, 1);
-      s.read(key, t);
-      return java.util.stream.IntStream.range(0, 4).mapToObj(i -> t.value(i)[0] != 0).toList();
     }
   }
 }

@@ -10,6 +10,7 @@ import dev.warden.crypto.KeyFiles;
 import dev.warden.crypto.KeyProtection;
 import dev.warden.server.DataDir;
 import dev.warden.server.KeyManager;
+import dev.warden.server.KeySources;
 import dev.warden.server.Keyring;
 import dev.warden.server.ServerConfig;
 import java.io.IOException;
@@ -249,9 +250,11 @@ final class KeysCommand {
     public Integer call() throws Exception {
       DataDir d = data.dataDir();
       KeyProtection protection;
+      KeySources sources;
       try {
         protection = KeyProtection.fromEnvironment(Main.env(spec), false);
         d.checkKeysDir();
+        sources = ServerConfig.load(d).keys();
       } catch (IOException e) {
         System.err.println("warden: " + e.getMessage());
         return 2;
@@ -265,6 +268,12 @@ final class KeysCommand {
         }
       }
       for (Path f : files) {
+        if (!Files.exists(f)
+            && (f.equals(d.checkpointKey()) && sources.checkpoint() != null
+                || f.equals(d.receiptKey()) && sources.receipt() != null)) {
+          System.out.println("  " + f + ": none, the key is in a PKCS#11 token");
+          continue;
+        }
         try {
           String text = new String(KeyFiles.readChecked(f), StandardCharsets.US_ASCII);
           if (EncryptedPkcs8.isEncrypted(text)) {
@@ -284,7 +293,9 @@ final class KeysCommand {
       }
       try {
         // The public keyring (what audit verify trusts offline), for a directory from before it.
-        Keyring.ensure(d, d.loadKeys(protection), Clock.systemUTC().instant());
+        try (DataDir.Keys keys = d.loadKeys(protection, sources)) {
+          Keyring.ensure(d, keys, Clock.systemUTC().instant());
+        }
       } catch (IOException e) {
         System.err.println("warden: the keys are encrypted but do not load: " + e.getMessage());
         return 2;

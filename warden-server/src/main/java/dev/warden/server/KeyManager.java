@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -43,6 +44,11 @@ import org.jspecify.annotations.Nullable;
  * sets list the new key; and only then does the new key sign. A crash between the steps leaves the
  * old key active (a stale {@code .new} file is removed at the next start) or the new key active and
  * the keyring behind (reconciled at the next start).
+ *
+ * <p>A key configured in a PKCS#11 token ({@link KeySources}) is rotated the same way, except that
+ * the new key pair is generated in the token, under the same label (the keyring says which of them
+ * is active), and removed from it again if the log entry cannot be written; the old key pair stays
+ * in the token, retired, and a key file left from before is deleted.
  */
 public final class KeyManager {
   private final DataDir dir;
@@ -181,6 +187,9 @@ public final class KeyManager {
     if (Files.exists(fresh)) {
       Files.move(
           fresh, active, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } else {
+      // The new key is in the token: a key file left from before the key moved there is retired.
+      Files.deleteIfExists(active);
     }
     // A superseded token signer is left open: a receipt may still be being signed with it.
     next.save(dir.keyring());
@@ -193,7 +202,8 @@ public final class KeyManager {
    * Rotates a key of a stopped data directory: opens its store (failing while a server holds it),
    * checks the log against its latest checkpoint as a start does, and rotates exactly as {@link
    * #rotate} does on a running server — the {@code key} entry is signed under the old checkpoint
-   * key.
+   * key. A key configured in a token that holds no key of its label yet is moved there: the old key
+   * is its file, the new one is made in the token.
    *
    * @throws IOException if the keys cannot be used, the store cannot be opened (a server is
    *     running: use the running server's API instead), or a file cannot be written
@@ -207,7 +217,20 @@ public final class KeyManager {
       Clock clock,
       SecureRandom random)
       throws IOException {
-    DataDir.Keys keys = dir.loadKeys(protection, cfg.keys());
+    KeySources current = cfg.keys();
+    for (Which w : List.of(Which.CHECKPOINT, Which.RECEIPT)) {
+      TokenKey token = current.of(w);
+      try {
+        if (token != null && !TokenSigner.holdsKey(token, System::getenv)) {
+          // Not moved into the token yet: until its rotation, the active key is its file.
+          current = current.inFile(w);
+        }
+      } catch (Pkcs11Exception | AdapterConfigException e) {
+        throw new IOException(
+            "the " + w.wire() + " key (" + token.at() + "): " + e.getMessage(), e);
+      }
+    }
+    DataDir.Keys keys = dir.loadKeys(protection, current);
     Keyring keyring = Keyring.ensure(dir, keys, clock.instant());
     try (keys;
         dev.warden.store.sqlite.SqliteStore store =

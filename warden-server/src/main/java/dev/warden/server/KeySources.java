@@ -47,6 +47,15 @@ public record KeySources(@Nullable TokenKey checkpoint, @Nullable TokenKey recei
         at + "/pkcs11");
   }
 
+  /** These sources with {@code which}'s key in its file. */
+  KeySources inFile(Which which) {
+    return switch (which) {
+      case CHECKPOINT -> new KeySources(null, receipt);
+      case RECEIPT -> new KeySources(checkpoint, null);
+      case HMAC -> this;
+    };
+  }
+
   /** The token of {@code which}'s key, or null if it is a file (the HMAC key always is). */
   public @Nullable TokenKey of(Which which) {
     return switch (which) {

@@ -134,6 +134,63 @@ class TokenKeysTest {
   }
 
   @Test
+  void fileKeysMoveIntoTheToken_byOfflineRotations_startRefusedUntilThen() throws Exception {
+    TokenKey cp = SoftHsm.key("checkpoint");
+    TokenKey rc = SoftHsm.key("receipt");
+    DataDir d = init(keysYaml(cp, rc));
+    assertThatThrownBy(() -> TestWarden.start(d))
+        .hasMessageContaining("there is no Ed25519 key \"" + cp.key() + "\"")
+        .hasMessageContaining("warden keys rotate --offline --which checkpoint|receipt");
+    for (Keyring.Which which : List.of(Keyring.Which.CHECKPOINT, Keyring.Which.RECEIPT)) {
+      KeyManager.rotateOffline(
+          d,
+          ServerConfig.load(d),
+          TestKeys.PROTECTION,
+          which,
+          "test",
+          Clock.systemUTC(),
+          TestWarden.RANDOM);
+    }
+    // The files' private keys are gone; the new ones are in the token, never extractable.
+    assertThat(d.checkpointKey()).doesNotExist();
+    assertThat(d.receiptKey()).doesNotExist();
+    assertThat(SoftHsm.privateKeyFlags(cp)).containsExactly(true, false, true, true);
+    try (TestWarden w = TestWarden.start(d)) {
+      TestWarden.Agent agent = w.createAgent("agent-1");
+      JsonNode decided = TestWarden.json(w.send(agent.key(), TestWarden.req(PAY)));
+      LogKeys logKeys = LogKeys.parse(get(w, "/.well-known/warden/log-key").body());
+      Jwks jwks = Jwks.parse(get(w, "/.well-known/warden/jwks.json").body());
+      VerifiedReceipt v =
+          ReceiptVerifier.verify(decided.path("receipt"), List.of(logKeys.keys().get(0)), jwks);
+      assertThat(((VerifiedReceipt.Verified) v.jws()).kid()).isEqualTo(jwks.keys().get(0).kid());
+      assertThat(w.entries("key")).hasSize(2); // each move is a logged rotation
+      assertThat(LogAuditor.trusting(logKeys).audit(AuditSource.of(w.server().store().log())))
+          .isInstanceOf(AuditResult.Clean.class);
+    }
+  }
+
+  @Test
+  void aReceiptKeyThatCannotSign_answersSignerUnavailable() throws Exception {
+    TokenKey rc = SoftHsm.key("receipt");
+    generate(rc);
+    try (TestWarden w =
+        TestWarden.start(tmp, "keys:\n  receipt:\n    pkcs11: " + SoftHsm.yaml(rc) + "\n")) {
+      TestWarden.Agent agent = w.createAgent("agent-1");
+      assertThat(w.send(agent.key(), TestWarden.req(PAY)).statusCode()).isEqualTo(200);
+      SoftHsmControl.lockOut();
+      try {
+        HttpResponse<String> refused = w.send(agent.key(), TestWarden.req(PAY));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+        assertThat(TestWarden.json(refused).path("code").asText()).isEqualTo("signer.unavailable");
+        assertThat(get(w, "/readyz").statusCode()).isEqualTo(503);
+      } finally {
+        SoftHsmControl.restore();
+      }
+      assertThat(get(w, "/readyz").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void startRefused_onAMissingToken_namingTheFix() throws Exception {
     TokenKey cp = SoftHsm.key("checkpoint");
     TokenKey missing = new TokenKey(cp.library(), "no-such-token", cp.key(), cp.pin(), cp.at());
@@ -158,6 +215,18 @@ class TokenKeysTest {
         .hasMessageContaining("the checkpoint key (/keys/checkpoint/pkcs11)")
         .hasMessageContaining("no token labelled \"no-such-token\"")
         .hasMessageContaining("softhsm2-util --init-token --free --label no-such-token");
+  }
+
+  private DataDir init(String keysYaml) throws Exception {
+    DataDir d =
+        DataDir.init(
+            tmp.resolve("data"),
+            "127.0.0.1:0",
+            TestWarden.RANDOM,
+            Clock.systemUTC(),
+            TestKeys.PROTECTION);
+    java.nio.file.Files.writeString(d.config(), keysYaml, java.nio.file.StandardOpenOption.APPEND);
+    return d;
   }
 
   private static HttpResponse<String> get(TestWarden w, String path) throws Exception {

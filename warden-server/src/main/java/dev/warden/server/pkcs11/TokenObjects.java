@@ -122,7 +122,7 @@ final class TokenObjects {
       throw new Pkcs11Exception(
           what
               + " could leave the token (it must be CKA_SENSITIVE and not CKA_EXTRACTABLE, and"
-              + " always have been); generate a new one in the token: warden keys token-generate");
+              + " always have been); make a new one in the token: warden keys rotate");
     }
   }
 

@@ -118,12 +118,8 @@ public final class TokenSigner implements Ed25519Signer, AutoCloseable {
       throw new Pkcs11Exception(
           "there is no Ed25519 "
               + config.describe()
-              + "; generate it in the token: warden keys token-generate --library "
-              + config.library()
-              + " --token "
-              + config.token()
-              + " --key "
-              + config.key());
+              + "; make it there, with the server stopped, by a rotation (logged): warden keys"
+              + " rotate --offline --which checkpoint|receipt --data-dir DIR");
     }
     if (keys.size() == 1) {
       // A key the keyring does not know yet (the first start on this token, or a key replaced
@@ -137,6 +133,20 @@ public final class TokenSigner implements Ed25519Signer, AutoCloseable {
             + config.key()
             + "\" and none is the active key of keys/keyring.json; remove the ones not in use"
             + " (pkcs11-tool --delete-object) or label the wanted one uniquely");
+  }
+
+  /**
+   * Whether the token holds an Ed25519 key labelled as {@code config} says (a rotation that moves a
+   * key from its file into the token finds none yet).
+   */
+  public static boolean holdsKey(TokenKey config, Function<String, @Nullable String> env)
+      throws Pkcs11Exception, AdapterConfigException {
+    Pkcs11Library library = Pkcs11Library.load(config.library());
+    byte[] pin = config.pin(env);
+    try (Session s = library.open(library.slot(config.token()))) {
+      s.login(pin);
+      return !TokenObjects.find(s, config.key()).isEmpty();
+    }
   }
 
   /** Proves a session signs for the public key read at open (so a swapped key is refused). */

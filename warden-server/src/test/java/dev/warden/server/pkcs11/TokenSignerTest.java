@@ -66,7 +66,7 @@ class TokenSignerTest {
     assertThatThrownBy(() -> TokenSigner.open(cfg, k -> null, null))
         .isInstanceOf(Pkcs11Exception.class)
         .hasMessageContaining("there is no Ed25519 key \"" + cfg.key() + "\"")
-        .hasMessageContaining("warden keys token-generate");
+        .hasMessageContaining("warden keys rotate --offline --which checkpoint|receipt");
     TokenKey noToken = new TokenKey(cfg.library(), "no-such-token", cfg.key(), cfg.pin(), cfg.at());
     assertThatThrownBy(() -> TokenSigner.open(noToken, k -> null, null))
         .hasMessageContaining("no token labelled \"no-such-token\"")

@@ -191,7 +191,7 @@ class TokenKeysTest {
   }
 
   @Test
-  void startRefused_onAMissingToken_namingTheFix() throws Exception {
+  void startRefused_onAMissingTokenOrPin_namingTheFix() throws Exception {
     TokenKey cp = SoftHsm.key("checkpoint");
     TokenKey missing = new TokenKey(cp.library(), "no-such-token", cp.key(), cp.pin(), cp.at());
     DataDir d =
@@ -215,6 +215,21 @@ class TokenKeysTest {
         .hasMessageContaining("the checkpoint key (/keys/checkpoint/pkcs11)")
         .hasMessageContaining("no token labelled \"no-such-token\"")
         .hasMessageContaining("softhsm2-util --init-token --free --label no-such-token");
+
+    java.nio.file.Files.writeString(
+        d.config(),
+        java.nio.file.Files.readString(d.config())
+            .replace("{file: " + SoftHsm.PIN_FILE + "}", "{env: WARDEN_TEST_PIN_NEVER_SET}"));
+    assertThatThrownBy(
+            () ->
+                WardenServer.start(
+                    d,
+                    ServerConfig.load(d),
+                    Clock.systemUTC(),
+                    TestWarden.RANDOM,
+                    TestKeys.PROTECTION))
+        .hasMessageContaining("/keys/checkpoint/pkcs11/pin/env")
+        .hasMessageContaining("WARDEN_TEST_PIN_NEVER_SET (or WARDEN_TEST_PIN_NEVER_SET_FILE");
   }
 
   private DataDir init(String keysYaml) throws Exception {

@@ -152,6 +152,12 @@ final class GatewayCalls {
       r = pipeline.call(c.agent(), c.tokenId(), req, g.hold());
     } catch (RequestRejected e) {
       throw refused(e);
+    } catch (dev.warden.crypto.Ed25519Signer.Unavailable e) {
+      // The receipt key cannot sign (its token is gone): refused, never signed by another key.
+      log.error("MCP {}: {}", action, e.getMessage());
+      throw refused(
+          new RequestRejected(
+              ErrorCode.SIGNER_UNAVAILABLE, "a signing key cannot be used; no receipt was issued"));
     }
     if (r instanceof ActionResponse.Executed e) {
       return answer(e.decision().decisionId(), e.decision().body(), Ran.of(e.execution()), type);

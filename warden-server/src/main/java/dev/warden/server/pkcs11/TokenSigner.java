@@ -72,8 +72,8 @@ public final class TokenSigner implements Ed25519Signer, AutoCloseable {
   public static TokenSigner open(
       TokenKey config, Function<String, @Nullable String> env, byte @Nullable [] active)
       throws Pkcs11Exception, AdapterConfigException {
-    Pkcs11Library library = Pkcs11Library.load(config.library());
     byte[] pin = config.pin(env);
+    Pkcs11Library library = Pkcs11Library.load(config.library());
     try (Session s = library.open(library.slot(config.token()))) {
       s.login(pin);
       List<TokenObjects.KeyPair> keys = TokenObjects.find(s, config.key());
@@ -92,8 +92,8 @@ public final class TokenSigner implements Ed25519Signer, AutoCloseable {
   public static TokenSigner generate(
       TokenKey config, Function<String, @Nullable String> env, SecureRandom random)
       throws Pkcs11Exception, AdapterConfigException {
-    Pkcs11Library library = Pkcs11Library.load(config.library());
     byte[] pin = config.pin(env);
+    Pkcs11Library library = Pkcs11Library.load(config.library());
     try (Session s = library.open(library.slot(config.token()))) {
       s.login(pin);
       TokenObjects.KeyPair made = TokenObjects.generate(s, config.key(), random);
@@ -141,8 +141,8 @@ public final class TokenSigner implements Ed25519Signer, AutoCloseable {
    */
   public static boolean holdsKey(TokenKey config, Function<String, @Nullable String> env)
       throws Pkcs11Exception, AdapterConfigException {
-    Pkcs11Library library = Pkcs11Library.load(config.library());
     byte[] pin = config.pin(env);
+    Pkcs11Library library = Pkcs11Library.load(config.library());
     try (Session s = library.open(library.slot(config.token()))) {
       s.login(pin);
       return !TokenObjects.find(s, config.key()).isEmpty();

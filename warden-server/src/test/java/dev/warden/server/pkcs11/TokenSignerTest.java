@@ -102,4 +102,49 @@ class TokenSignerTest {
           .isTrue();
     }
   }
+
+  /**
+   * The README's PKCS#11 signing rate: signatures per second through the token (1 and 4 threads)
+   * against the in-memory key, 2 s each. Fails only if the token is unusably slow.
+   */
+  @Test
+  void signingRate_printedForTheReadme() throws Exception {
+    byte[] note = new byte[120]; // about a checkpoint body
+    try (TokenSigner token = TokenSigner.generate(SoftHsm.key("rate"), k -> null, RANDOM)) {
+      dev.warden.crypto.Ed25519KeyPair memory = dev.warden.crypto.Ed25519KeyPair.generate(RANDOM);
+      long one = rate(() -> token.sign(note), 1);
+      long four = rate(() -> token.sign(note), 4);
+      long mem = rate(() -> memory.sign(note), 1);
+      System.out.printf(
+          "PKCS#11 signing rate: SoftHSM2 %d/s (1 thread), %d/s (4 threads); in memory %d/s"
+              + " (1 thread)%n",
+          one, four, mem);
+      assertThat(one).isGreaterThan(20);
+    }
+  }
+
+  private static long rate(Runnable sign, int threads) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+    long end = System.nanoTime() + 2_000_000_000L;
+    try {
+      List<Future<?>> workers = new java.util.ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        workers.add(
+            pool.submit(
+                () -> {
+                  while (System.nanoTime() < end) {
+                    sign.run();
+                    done.incrementAndGet();
+                  }
+                }));
+      }
+      for (Future<?> w : workers) {
+        w.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return done.get() / 2;
+  }
 }

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,15 +14,7 @@ final class KeySourcesTest {
   @TempDir Path tmp;
 
   private DataDir dir(String extra) throws Exception {
-    DataDir d =
-        DataDir.init(
-            tmp.resolve("data"),
-            "127.0.0.1:0",
-            new SecureRandom(),
-            Clock.systemUTC(),
-            TestKeys.PROTECTION);
-    Files.writeString(d.config(), Files.readString(d.config()) + extra);
-    return d;
+    return TestWarden.init(tmp.resolve("data"), extra);
   }
 
   private static final String GOOD =

@@ -80,6 +80,13 @@ final class TestWarden implements AutoCloseable {
         d, WardenServer.start(d, ServerConfig.load(d), clock, RANDOM, TestKeys.PROTECTION, events));
   }
 
+  /** A new data directory at {@code root} whose {@code warden.yaml} ends with {@code extra}. */
+  static DataDir init(Path root, String extra) throws Exception {
+    DataDir d = DataDir.init(root, "127.0.0.1:0", RANDOM, Clock.systemUTC(), TestKeys.PROTECTION);
+    java.nio.file.Files.writeString(d.config(), java.nio.file.Files.readString(d.config()) + extra);
+    return d;
+  }
+
   /** A Warden on an existing data directory (a replica's copy, a PostgreSQL store). */
   static TestWarden start(DataDir d) throws Exception {
     return new TestWarden(

@@ -138,7 +138,7 @@ class TokenKeysTest {
     TokenKey cp = SoftHsm.key("checkpoint");
     TokenKey rc = SoftHsm.key("receipt");
     DataDir d = init(keysYaml(cp, rc));
-    assertThatThrownBy(() -> TestWarden.start(d))
+    startRefused(d)
         .hasMessageContaining("there is no Ed25519 key \"" + cp.key() + "\"")
         .hasMessageContaining("warden keys rotate --offline --which checkpoint|receipt");
     for (Keyring.Which which : List.of(Keyring.Which.CHECKPOINT, Keyring.Which.RECEIPT)) {
@@ -203,15 +203,7 @@ class TokenKeysTest {
             TestKeys.PROTECTION);
     java.nio.file.Files.writeString(
         d.config(), keysYaml(missing, cp), java.nio.file.StandardOpenOption.APPEND);
-    assertThatThrownBy(
-            () ->
-                WardenServer.start(
-                    d,
-                    ServerConfig.load(d),
-                    Clock.systemUTC(),
-                    TestWarden.RANDOM,
-                    TestKeys.PROTECTION))
-        .isInstanceOf(WardenServer.StartupException.class)
+    startRefused(d)
         .hasMessageContaining("the checkpoint key (/keys/checkpoint/pkcs11)")
         .hasMessageContaining("no token labelled \"no-such-token\"")
         .hasMessageContaining("softhsm2-util --init-token --free --label no-such-token");
@@ -220,7 +212,18 @@ class TokenKeysTest {
         d.config(),
         java.nio.file.Files.readString(d.config())
             .replace("{file: " + SoftHsm.PIN_FILE + "}", "{env: WARDEN_TEST_PIN_NEVER_SET}"));
-    assertThatThrownBy(
+    startRefused(d)
+        .hasMessageContaining("/keys/checkpoint/pkcs11/pin/env")
+        .hasMessageContaining("WARDEN_TEST_PIN_NEVER_SET (or WARDEN_TEST_PIN_NEVER_SET_FILE");
+  }
+
+  private DataDir init(String keysYaml) throws Exception {
+    return TestWarden.init(tmp.resolve("data"), keysYaml);
+  }
+
+  private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> startRefused(
+      DataDir d) {
+    return assertThatThrownBy(
             () ->
                 WardenServer.start(
                     d,
@@ -228,20 +231,7 @@ class TokenKeysTest {
                     Clock.systemUTC(),
                     TestWarden.RANDOM,
                     TestKeys.PROTECTION))
-        .hasMessageContaining("/keys/checkpoint/pkcs11/pin/env")
-        .hasMessageContaining("WARDEN_TEST_PIN_NEVER_SET (or WARDEN_TEST_PIN_NEVER_SET_FILE");
-  }
-
-  private DataDir init(String keysYaml) throws Exception {
-    DataDir d =
-        DataDir.init(
-            tmp.resolve("data"),
-            "127.0.0.1:0",
-            TestWarden.RANDOM,
-            Clock.systemUTC(),
-            TestKeys.PROTECTION);
-    java.nio.file.Files.writeString(d.config(), keysYaml, java.nio.file.StandardOpenOption.APPEND);
-    return d;
+        .isInstanceOf(WardenServer.StartupException.class);
   }
 
   private static HttpResponse<String> get(TestWarden w, String path) throws Exception {

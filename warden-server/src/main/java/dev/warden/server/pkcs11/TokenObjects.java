@@ -111,14 +111,7 @@ final class TokenObjects {
    */
   static void checkKeptInside(Session s, NativeLong privateKey, String what)
       throws Pkcs11Exception {
-    Templates t =
-        new Templates()
-            .read(Ck.CKA_SENSITIVE, 1)
-            .read(Ck.CKA_EXTRACTABLE, 1)
-            .read(Ck.CKA_ALWAYS_SENSITIVE, 1)
-            .read(Ck.CKA_NEVER_EXTRACTABLE, 1);
-    s.read(privateKey, t);
-    if (!flag(t, 0) || flag(t, 1) || !flag(t, 2) || !flag(t, 3)) {
+    if (!protection(s, privateKey).equals(List.of(true, false, true, true))) {
       throw new Pkcs11Exception(
           what
               + " could leave the token (it must be CKA_SENSITIVE and not CKA_EXTRACTABLE, and"
@@ -126,9 +119,24 @@ final class TokenObjects {
     }
   }
 
-  private static boolean flag(Templates t, int i) {
-    byte[] v = t.value(i);
-    return v.length == 1 && v[0] != 0;
+  /**
+   * CKA_SENSITIVE, CKA_EXTRACTABLE, CKA_ALWAYS_SENSITIVE and CKA_NEVER_EXTRACTABLE of {@code
+   * privateKey}, as the token holds them.
+   */
+  static List<Boolean> protection(Session s, NativeLong privateKey) throws Pkcs11Exception {
+    Templates t =
+        new Templates()
+            .read(Ck.CKA_SENSITIVE, 1)
+            .read(Ck.CKA_EXTRACTABLE, 1)
+            .read(Ck.CKA_ALWAYS_SENSITIVE, 1)
+            .read(Ck.CKA_NEVER_EXTRACTABLE, 1);
+    s.read(privateKey, t);
+    List<Boolean> out = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      byte[] v = t.value(i);
+      out.add(v.length == 1 && v[0] != 0);
+    }
+    return out;
   }
 
   /** Removes a key pair (a rotation that could not be logged). */

@@ -115,14 +115,7 @@ public final class SoftHsm {
       if (keys.size() != 1) {
         throw new IllegalStateException(keys.size() + " keys labelled " + cfg.key());
       }
-      Templates t =
-          new Templates()
-              .read(Ck.CKA_SENSITIVE, 1)
-              .read(Ck.CKA_EXTRACTABLE, 1)
-              .read(Ck.CKA_ALWAYS_SENSITIVE, 1)
-              .read(Ck.CKA_NEVER_EXTRACTABLE, 1);
-      s.read(keys.get(0).privateKey(), t);
-      return java.util.stream.IntStream.range(0, 4).mapToObj(i -> t.value(i)[0] != 0).toList();
+      return TokenObjects.protection(s, keys.get(0).privateKey());
     }
   }
 

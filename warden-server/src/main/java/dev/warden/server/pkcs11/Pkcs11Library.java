@@ -94,7 +94,9 @@ final class Pkcs11Library {
         continue; // a slot whose token went away between the two calls
       }
       String l = new String(info.getByteArray(0, 32), StandardCharsets.UTF_8).stripTrailing();
-      labels.add(l);
+      if (!l.isEmpty()) {
+        labels.add(l); // an empty label: a free slot, no token yet
+      }
       if (l.equals(label)) {
         found.add(slot);
       }

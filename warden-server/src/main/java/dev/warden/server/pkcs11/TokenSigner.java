@@ -80,8 +80,7 @@ public final class TokenSigner implements Ed25519Signer, AutoCloseable {
       TokenObjects.KeyPair chosen = choose(config, keys, active);
       TokenObjects.checkKeptInside(s, chosen.privateKey(), config.describe());
       TokenSigner signer = new TokenSigner(library, config, pin, chosen.id(), chosen.publicKey());
-      signer.probe();
-      return signer;
+      return signer.probed();
     }
   }
 
@@ -98,8 +97,7 @@ public final class TokenSigner implements Ed25519Signer, AutoCloseable {
       s.login(pin);
       TokenObjects.KeyPair made = TokenObjects.generate(s, config.key(), random);
       TokenSigner signer = new TokenSigner(library, config, pin, made.id(), made.publicKey());
-      signer.probe();
-      return signer;
+      return signer.probed();
     }
   }
 
@@ -149,12 +147,17 @@ public final class TokenSigner implements Ed25519Signer, AutoCloseable {
     }
   }
 
-  /** Proves a session signs for the public key read at open (so a swapped key is refused). */
-  private void probe() throws Pkcs11Exception {
-    byte[] signature = signOrThrow(PROBE);
-    if (!Ed25519.verify(signature, 0, publicKey, 0, PROBE, 0, PROBE.length)) {
-      throw new Pkcs11Exception(
-          "the signature of " + config.describe() + " does not verify under its public key");
+  /**
+   * This signer, once a first session has signed for the public key read from the token (so a
+   * mismatched pair is refused); closed if it cannot.
+   */
+  private TokenSigner probed() throws Pkcs11Exception {
+    try {
+      signOrThrow(PROBE); // bind() checks the signature
+      return this;
+    } catch (Pkcs11Exception | RuntimeException e) {
+      close();
+      throw e;
     }
   }
 

@@ -67,6 +67,25 @@ class CliTest {
     return runWithInput("", args);
   }
 
+  /** Registers agent bot-1 on the running server of {@code dd}; it sends a payments.transfer. */
+  static Run firstPayment(String dd) {
+    assertThat(run("agent", "create", "bot-1", "--data-dir", dd).exit()).isZero();
+    Run sent = send(dd, "{\"action\":\"payments.transfer\",\"resource\":\"acct/ops\"}");
+    assertThat(sent.exit()).as(sent.err()).isZero();
+    return sent;
+  }
+
+  /** {@code warden send} of {@code body} as agent bot-1. */
+  static Run send(String dd, String body) {
+    return run("send", "--agent", "bot-1", "--data-dir", dd, "-d", body);
+  }
+
+  /** {@code warden verify} of the answer in {@code answer} with those key files. */
+  static Run verify(Path answer, Path logKey, Path jwks) {
+    return run(
+        "verify", answer.toString(), "--log-key", logKey.toString(), "--jwks", jwks.toString());
+  }
+
   @Test
   void init_createsDataDirectoryWithSecretsOwnerOnly() throws Exception {
     Path dir = tmp.resolve("wd");
@@ -179,15 +198,7 @@ class CliTest {
       assertThat(forged.exit()).isEqualTo(1);
       assertThat(forged.out()).startsWith("FAIL:");
 
-      Run denied =
-          run(
-              "send",
-              "--agent",
-              "bot-1",
-              "--data-dir",
-              dd,
-              "-d",
-              "{\"action\":\"rockets.launch\",\"resource\":\"pad\"}");
+      Run denied = send(dd, "{\"action\":\"rockets.launch\",\"resource\":\"pad\"}");
       assertThat(denied.exit()).isEqualTo(1);
       assertThat(JSON.readTree(denied.out()).path("decision").asText()).isEqualTo("deny");
 

@@ -66,17 +66,7 @@ class KeysCommandTest {
     try (WardenServer server =
         WardenServer.start(
             d, ServerConfig.load(d), Clock.systemUTC(), new SecureRandom(), TestKeys.PROTECTION)) {
-      assertThat(CliTest.run("agent", "create", "bot-1", "--data-dir", dd).exit()).isZero();
-      CliTest.Run sent =
-          CliTest.run(
-              "send",
-              "--agent",
-              "bot-1",
-              "--data-dir",
-              dd,
-              "-d",
-              "{\"action\":\"payments.transfer\",\"resource\":\"acct/ops\"}");
-      assertThat(sent.exit()).as(sent.err()).isZero();
+      CliTest.Run sent = CliTest.firstPayment(dd);
       Path answer = Files.writeString(tmp.resolve("answer.json"), sent.out());
       String jws = CliTest.JSON.readTree(sent.out()).path("receipt").path("jws").asText();
       String oldKid =
@@ -89,14 +79,7 @@ class KeysCommandTest {
           .isZero();
       Path logKey = fetch(server, "/.well-known/warden/log-key", "log-key.txt");
       Path jwks = fetch(server, "/.well-known/warden/jwks.json", "jwks.json");
-      CliTest.Run ok =
-          CliTest.run(
-              "verify",
-              answer.toString(),
-              "--log-key",
-              logKey.toString(),
-              "--jwks",
-              jwks.toString());
+      CliTest.Run ok = CliTest.verify(answer, logKey, jwks);
       assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
 
       CliTest.Run revoked =

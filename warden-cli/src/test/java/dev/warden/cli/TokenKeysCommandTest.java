@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The operator's path to keys in a PKCS#11 token, through the real commands in child JVMs (each
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SoftHSM2 must be installed ({@code .ci/run} installs it); its token lives in this test's
  * directory.
  */
+@ResourceLock("java.lang.System.out") // CliTest.run captures System.out and System.err
 class TokenKeysCommandTest {
   private static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
   private static final String PIN = "cli-test-pin-4321";
@@ -93,28 +95,11 @@ class TokenKeysCommandTest {
     Process server = warden(conf, "serve", "--data-dir", dd);
     try {
       URI base = awaitReady(d, server, () -> output(server));
-      assertThat(CliTest.run("agent", "create", "bot-1", "--data-dir", dd).exit()).isZero();
-      CliTest.Run sent =
-          CliTest.run(
-              "send",
-              "--agent",
-              "bot-1",
-              "--data-dir",
-              dd,
-              "-d",
-              "{\"action\":\"payments.transfer\",\"resource\":\"acct/ops\"}");
-      assertThat(sent.exit()).as(sent.err()).isZero();
+      CliTest.Run sent = CliTest.firstPayment(dd);
       Path answer = Files.writeString(tmp.resolve("answer.json"), sent.out());
       Path logKey = fetch(base, "/.well-known/warden/log-key", "log-key.txt");
       Path jwks = fetch(base, "/.well-known/warden/jwks.json", "jwks.json");
-      CliTest.Run verified =
-          CliTest.run(
-              "verify",
-              answer.toString(),
-              "--log-key",
-              logKey.toString(),
-              "--jwks",
-              jwks.toString());
+      CliTest.Run verified = CliTest.verify(answer, logKey, jwks);
       assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
     } finally {
       server.destroy(); // SIGTERM: drains the log and closes the token's sessions

@@ -123,7 +123,7 @@ public final class KeyManager {
     Instant now = clock.instant();
     Keyring next;
     Runnable activate;
-    @Nullable Ed25519Signer made = null;
+    @Nullable TokenSigner madeInToken = null;
     String oldId = keyring.active(which).map(Keyring.Key::id).orElse("");
     String newId;
     switch (which) {
@@ -137,7 +137,8 @@ public final class KeyManager {
         } else {
           // A new key pair in the token, beside the old one under the same label; the keyring
           // says which is active, so a restart picks the new one.
-          key = generateInToken(which, token);
+          madeInToken = generateInToken(which, token);
+          key = madeInToken;
         }
         newId = Jwk.thumbprint(key.publicKey());
         if (which == Which.CHECKPOINT) {
@@ -150,7 +151,6 @@ public final class KeyManager {
           activate = () -> receipts.activate(key);
         }
         next = keyring.add(which, key.publicKey(), now);
-        made = key;
       }
       case HMAC -> {
         HmacKey key = HmacKey.generate(random);
@@ -169,8 +169,8 @@ public final class KeyManager {
       log.append(PendingEntry.of(entries.key(now, operator, "rotate", which.wire(), logged)));
     } catch (RequestRejected e) {
       Files.deleteIfExists(fresh);
-      if (made instanceof TokenSigner t) {
-        destroyQuietly(t);
+      if (madeInToken != null) {
+        destroyQuietly(madeInToken);
       }
       throw e;
     }
@@ -329,7 +329,7 @@ public final class KeyManager {
     return Optional.empty();
   }
 
-  private Ed25519Signer generateInToken(Which which, TokenKey token) throws IOException {
+  private TokenSigner generateInToken(Which which, TokenKey token) throws IOException {
     try {
       return TokenSigner.generate(token, System::getenv, random);
     } catch (Pkcs11Exception | AdapterConfigException e) {

@@ -13,6 +13,8 @@ import dev.warden.receipt.Jwk;
 import dev.warden.receipt.Jwks;
 import dev.warden.receipt.ReceiptVerifier;
 import dev.warden.receipt.VerifiedReceipt;
+import dev.warden.server.doctor.Doctor;
+import dev.warden.server.doctor.Finding;
 import dev.warden.server.pkcs11.SoftHsm;
 import dev.warden.server.pkcs11.SoftHsmControl;
 import dev.warden.server.pkcs11.TokenKey;
@@ -99,6 +101,41 @@ class TokenKeysTest {
       HttpResponse<String> again = w.send(agent.key(), TestWarden.req(PAY));
       assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
       ReceiptVerifier.verify(TestWarden.json(again).path("receipt"), List.of(vkey), jwks);
+    }
+  }
+
+  /**
+   * {@code warden doctor} reaches keys held in a token through the token, and says when it fails.
+   */
+  @Test
+  void doctor_signsThroughTheToken_andFailsWhenTheTokenDoes() throws Exception {
+    TokenKey cp = SoftHsm.key("checkpoint");
+    TokenKey rc = SoftHsm.key("receipt");
+    generate(cp);
+    generate(rc);
+    DataDir d;
+    try (TestWarden w = TestWarden.start(tmp, keysYaml(cp, rc))) {
+      d = w.data;
+    }
+    List<Finding> findings = Doctor.examine(d, TestKeys.ENV, java.time.Clock.systemUTC());
+    assertThat(findings).noneMatch(f -> f.status() == Finding.Status.FAIL);
+    assertThat(findings)
+        .anySatisfy(
+            f -> {
+              assertThat(f.check()).isEqualTo("signer");
+              assertThat(f.status()).isEqualTo(Finding.Status.OK);
+            })
+        .anySatisfy(f -> assertThat(f.message()).contains("1 key files"));
+    SoftHsmControl.lockOut();
+    try {
+      assertThat(Doctor.examine(d, TestKeys.ENV, java.time.Clock.systemUTC()))
+          .anySatisfy(
+              f -> {
+                assertThat(f.check()).isIn("keys.unlock", "signer");
+                assertThat(f.status()).isEqualTo(Finding.Status.FAIL);
+              });
+    } finally {
+      SoftHsmControl.restore();
     }
   }
 

@@ -5,6 +5,7 @@ import dev.warden.crypto.KeyProtection;
 import dev.warden.policy.PolicyException;
 import dev.warden.policy.PolicyLoader;
 import dev.warden.server.DataDir;
+import dev.warden.server.KeySources;
 import dev.warden.server.ServerConfig;
 import dev.warden.server.http.HealthApi;
 import java.io.IOException;
@@ -70,7 +71,7 @@ public final class Doctor {
       policy(cfg);
       findings.addAll(TlsChecks.check(cfg, clock));
     }
-    KeyChecks keys = new KeyChecks(dir, findings);
+    KeyChecks keys = new KeyChecks(dir, cfg == null ? KeySources.FILES : cfg.keys(), findings);
     keys.files();
     keys.unlock(protection());
     StoreChecks.check(dir, keys.logKeys(cfg), clock, findings);

@@ -8,6 +8,7 @@ import dev.warden.httpsig.SignatureException;
 import dev.warden.note.LogKeys;
 import dev.warden.note.NoteVerifierKey;
 import dev.warden.server.DataDir;
+import dev.warden.server.KeySources;
 import dev.warden.server.Keyring;
 import dev.warden.server.ServerConfig;
 import java.io.IOException;
@@ -29,12 +30,17 @@ final class KeyChecks {
   private static final String ENCRYPTED = "-----BEGIN ENCRYPTED PRIVATE KEY-----";
 
   private final DataDir dir;
+  private final KeySources sources;
   private final List<Finding> out;
   private @Nullable Keyring keyring;
-  private DataDir.@Nullable Keys unlocked;
+  private byte @Nullable [] checkpointKey;
 
-  KeyChecks(DataDir dir, List<Finding> out) {
+  /**
+   * @param sources where the checkpoint and receipt keys are: files, or a PKCS#11 token
+   */
+  KeyChecks(DataDir dir, KeySources sources, List<Finding> out) {
     this.dir = dir;
+    this.sources = sources;
     this.out = out;
   }
 
@@ -44,7 +50,13 @@ final class KeyChecks {
     } catch (IOException e) {
       out.add(Finding.fail("keys.dir", Doctor.message(e)));
     }
-    List<Path> files = new ArrayList<>(List.of(dir.checkpointKey(), dir.receiptKey()));
+    List<Path> files = new ArrayList<>();
+    if (sources.of(Keyring.Which.CHECKPOINT) == null) {
+      files.add(dir.checkpointKey());
+    }
+    if (sources.of(Keyring.Which.RECEIPT) == null) {
+      files.add(dir.receiptKey());
+    }
     files.add(dir.paramsHmacKey());
     files.addAll(retired());
     int problems = 0;
@@ -142,19 +154,28 @@ final class KeyChecks {
     }
   }
 
-  /** Unlocks the keys with {@code protection} (if there is one) and signs with each. */
+  /**
+   * Unlocks the keys with {@code protection} (if there is one) — opening the token for keys held in
+   * one — and signs with each.
+   */
   void unlock(@Nullable KeyProtection protection) {
     if (protection == null) {
       return;
     }
-    try {
-      unlocked = dir.loadKeys(protection);
+    try (DataDir.Keys unlocked = dir.loadKeys(protection, sources)) {
+      out.add(
+          Finding.ok(
+              "keys.unlock",
+              "the checkpoint, receipt and params keys open"
+                  + (sources.equals(KeySources.FILES) ? "" : " (the token keys too)")));
+      checkpointKey = unlocked.checkpoint().publicKey();
+      signers(unlocked);
     } catch (IOException e) {
       out.add(Finding.fail("keys.unlock", Doctor.message(e)));
-      return;
     }
-    out.add(
-        Finding.ok("keys.unlock", "the passphrase opens the checkpoint, receipt and params keys"));
+  }
+
+  private void signers(DataDir.Keys unlocked) {
     List<String> failed = new ArrayList<>();
     signs("checkpoint", unlocked.checkpoint(), failed);
     signs("receipt", unlocked.receipt(), failed);
@@ -165,8 +186,9 @@ final class KeyChecks {
           Finding.fail(
               "signer",
               String.join("; ", failed)
-                  + ": Warden would answer signer.unavailable (503). Restore the key files from a"
-                  + " backup, or rotate: warden keys rotate --offline"));
+                  + ": Warden would answer signer.unavailable (503). Check the key files (restore"
+                  + " them from a backup) or the token (library, label, PIN), or rotate: warden"
+                  + " keys rotate --offline"));
     }
     if (keyring != null) {
       mismatch(Keyring.Which.CHECKPOINT, unlocked.checkpoint().publicKey());
@@ -214,8 +236,8 @@ final class KeyChecks {
       LogKeys lk = keyring.logKeys(cfg.origin());
       lk.keys().stream().filter(k -> !lk.compromisedSince().containsKey(k)).forEach(keys::add);
     }
-    if (unlocked != null) {
-      NoteVerifierKey live = NoteVerifierKey.of(cfg.origin(), unlocked.checkpoint().publicKey());
+    if (checkpointKey != null) {
+      NoteVerifierKey live = NoteVerifierKey.of(cfg.origin(), checkpointKey);
       if (!keys.contains(live)) {
         keys.add(live);
       }

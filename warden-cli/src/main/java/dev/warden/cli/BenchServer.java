@@ -282,6 +282,9 @@ final class BenchServer implements AutoCloseable {
     }
   }
 
+  /** The heap cap {@code ./warden} gives a server without an {@code -Xmx} of its own. */
+  private static final String DEFAULT_HEAP = "-Xmx384m";
+
   /**
    * The key passphrase of the throwaway data directory: random, held by this process only and
    * handed to the Warden processes it starts (never on a command line).
@@ -301,6 +304,9 @@ final class BenchServer implements AutoCloseable {
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Xmx"))) {
+      cmd.add(DEFAULT_HEAP);
+    }
     cmd.addAll(jvmOptions);
     if (Runtime.version().feature() >= 23) {
       cmd.add("--sun-misc-unsafe-memory-access=allow");

@@ -88,26 +88,11 @@ public final class Entries {
 
   /**
    * A policy decision: {@code decision} is {@code allow}, {@code deny} or {@code pending}; {@code
-   * expires}, for an allow, ends its receipt's validity as a warrant.
+   * expires}, for an allow, ends its receipt's validity as a warrant. The entry as a tree: the
+   * pipeline logs its canonical bytes ({@code Canonical.bytes}) and renders the answer and the
+   * receipt from the tree without parsing the bytes back.
    */
-  public byte[] decision(
-      Instant ts,
-      Subject s,
-      String decision,
-      List<Reason> reasons,
-      List<Matched> matched,
-      String policyHash,
-      @Nullable Instant expires,
-      @Nullable ApprovalTerms approval) {
-    return Canonical.bytes(
-        decisionNode(ts, s, decision, reasons, matched, policyHash, expires, approval));
-  }
-
-  /**
-   * The decision entry as a tree, before it is made canonical bytes ({@link #decision}): for the
-   * pipeline, which renders the answer and the receipt from it without parsing the bytes back.
-   */
-  public ObjectNode decisionNode(
+  public ObjectNode decision(
       Instant ts,
       Subject s,
       String decision,

@@ -392,7 +392,7 @@ public final class DecisionPipeline {
                   how.execute()));
     }
     ObjectNode entryNode =
-        entries.decisionNode(
+        entries.decision(
             ctx.now,
             s,
             decision,

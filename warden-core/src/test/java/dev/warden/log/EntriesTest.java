@@ -30,15 +30,16 @@ class EntriesTest {
   void decision_hmacMode_isCanonicalWithDocumentedFields() throws Exception {
     Entries entries = new Entries(KEY, ParamsMode.HMAC);
     byte[] e =
-        entries.decision(
-            TS,
-            subject(parse(REQUEST)),
-            "allow",
-            List.of(new Entries.Reason("r1", "policy.allow", "allowed by r1")),
-            List.of(new Entries.Matched("r0", "allow"), new Entries.Matched("r1", "allow")),
-            "sha256:" + "ab".repeat(32),
-            TS.plusSeconds(300),
-            null);
+        Canonical.bytes(
+            entries.decision(
+                TS,
+                subject(parse(REQUEST)),
+                "allow",
+                List.of(new Entries.Reason("r1", "policy.allow", "allowed by r1")),
+                List.of(new Entries.Matched("r0", "allow"), new Entries.Matched("r1", "allow")),
+                "sha256:" + "ab".repeat(32),
+                TS.plusSeconds(300),
+                null));
 
     JsonNode n = assertCanonical(e);
     assertThat(n.get("v").isIntegralNumber()).isTrue();
@@ -94,9 +95,17 @@ class EntriesTest {
   @Test
   void decision_digestMode_paramsIsSha256OfCanonicalParams() throws Exception {
     byte[] e =
-        new Entries(KEY, ParamsMode.DIGEST)
-            .decision(
-                TS, subject(parse(REQUEST)), "deny", List.of(), List.of(), "sha256:x", null, null);
+        Canonical.bytes(
+            new Entries(KEY, ParamsMode.DIGEST)
+                .decision(
+                    TS,
+                    subject(parse(REQUEST)),
+                    "deny",
+                    List.of(),
+                    List.of(),
+                    "sha256:x",
+                    null,
+                    null));
     JsonNode n = assertCanonical(e);
     byte[] sha =
         java.security.MessageDigest.getInstance("SHA-256")
@@ -108,16 +117,17 @@ class EntriesTest {
   @Test
   void decision_plainMode_paramsAsSent() throws Exception {
     byte[] e =
-        new Entries(KEY, ParamsMode.PLAIN)
-            .decision(
-                TS,
-                subject(parse(REQUEST)),
-                "pending",
-                List.of(),
-                List.of(),
-                "sha256:x",
-                null,
-                null);
+        Canonical.bytes(
+            new Entries(KEY, ParamsMode.PLAIN)
+                .decision(
+                    TS,
+                    subject(parse(REQUEST)),
+                    "pending",
+                    List.of(),
+                    List.of(),
+                    "sha256:x",
+                    null,
+                    null));
     assertThat(assertCanonical(e).get("params"))
         .isEqualTo(parse("{\"to\":\"bob\",\"cents\":1250}"));
   }
@@ -127,8 +137,9 @@ class EntriesTest {
       throws Exception {
     JsonNode request = parse("{\"action\":\"a.b\",\"resource\":\"r\"}");
     byte[] e =
-        new Entries(KEY, ParamsMode.HMAC)
-            .decision(TS, subject(request), "deny", List.of(), List.of(), "h", null, null);
+        Canonical.bytes(
+            new Entries(KEY, ParamsMode.HMAC)
+                .decision(TS, subject(request), "deny", List.of(), List.of(), "h", null, null));
     JsonNode n = assertCanonical(e);
     assertThat(fieldNames(n)).doesNotContain("params", "amount", "labels", "classification");
     assertThat(n.get("reasons").isArray()).isTrue();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.warden.crypto.HmacKey;
+import dev.warden.json.Canonical;
 import dev.warden.json.JsonLimits;
 import dev.warden.json.StrictJson;
 import dev.warden.log.Entries;
@@ -74,23 +75,24 @@ class DecisionViewTest {
   private static byte[] entry(String decision) throws Exception {
     Entries entries = new Entries(HmacKey.of(new byte[32]), ParamsMode.HMAC);
     JsonNode request = parse(REQUEST.getBytes(StandardCharsets.UTF_8));
-    return entries.decision(
-        Instant.parse("2026-11-21T23:40:01.123Z"),
-        new Entries.Subject(
-            "01JDECISION0000000000000000",
-            "agent-1",
-            "acme",
-            "k1",
-            "payments.transfer",
-            "acct:é",
-            "sha256:rd",
-            request),
-        decision,
-        List.of(new Entries.Reason("r1", "policy.allow", "ok")),
-        List.of(new Entries.Matched("r1", "allow")),
-        "sha256:ph",
-        null,
-        null);
+    return Canonical.bytes(
+        entries.decision(
+            Instant.parse("2026-11-21T23:40:01.123Z"),
+            new Entries.Subject(
+                "01JDECISION0000000000000000",
+                "agent-1",
+                "acme",
+                "k1",
+                "payments.transfer",
+                "acct:é",
+                "sha256:rd",
+                request),
+            decision,
+            List.of(new Entries.Reason("r1", "policy.allow", "ok")),
+            List.of(new Entries.Matched("r1", "allow")),
+            "sha256:ph",
+            null,
+            null));
   }
 
   private static JsonNode parse(byte[] json) throws Exception {

@@ -20,6 +20,7 @@ import dev.warden.log.Entries;
 import dev.warden.log.GroupCommitLog;
 import dev.warden.log.PendingEntry;
 import dev.warden.log.RefusalSummaries;
+import dev.warden.pipeline.Refusals.Refusal;
 import dev.warden.policy.Effect;
 import dev.warden.policy.Escalation;
 import dev.warden.policy.Policy;
@@ -43,7 +44,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -59,7 +59,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DecisionPipeline {
   private final Clock clock;
-  private final Ulid ids;
   private final Limits limits;
   private final AgentAuthenticator authenticator;
   private final ReplayGuard replay;
@@ -74,6 +73,7 @@ public final class DecisionPipeline {
   private final Approvals approvals;
   private final ActStage acts;
   private final LoggedDecisions decisions;
+  private final Refusals refusals;
 
   public DecisionPipeline(
       Clock clock,
@@ -95,7 +95,6 @@ public final class DecisionPipeline {
       ActionRunner runner,
       ExecutionStore executions) {
     this.clock = clock;
-    this.ids = ids;
     this.limits = limits;
     this.authenticator = authenticator;
     this.replay = replay;
@@ -110,6 +109,7 @@ public final class DecisionPipeline {
     this.approvals = approvals;
     this.acts = new ActStage(runner, executions, logStore, entries, log, budgets, clock);
     this.decisions = new LoggedDecisions(logStore, receipts, approvals);
+    this.refusals = new Refusals(ids, rateLimits, policy, entries, log);
   }
 
   /** {@code POST /v1/decisions}: decide an action request and log the decision. */
@@ -129,7 +129,7 @@ public final class DecisionPipeline {
   private ActionResponse handle(IncomingRequest req, boolean execute) throws RequestRejected {
     Instant now = clock.instant();
     Authenticated auth = authenticate(req, now);
-    Refusal refusal = new Refusal(auth.agent(), auth.key().keyId(), ids.next(), now);
+    Refusal refusal = refusals.open(auth.agent(), auth.key().keyId(), now);
     IdempotencyGuard.Start claim = null;
     try {
       RequestChecks.requireActive(auth.agent());
@@ -180,7 +180,7 @@ public final class DecisionPipeline {
   public ActionResponse call(
       AgentRecord agent, String credential, JsonNode request, Duration approvalTtl)
       throws RequestRejected {
-    Refusal refusal = new Refusal(agent, credential, ids.next(), clock.instant());
+    Refusal refusal = refusals.open(agent, credential, clock.instant());
     try {
       RequestChecks.requireActive(agent);
       Policy active = policy.get();
@@ -201,7 +201,7 @@ public final class DecisionPipeline {
    * message, an unknown tool): logs the refusal and returns it, with the decision id to quote.
    */
   public RequestRejected refuse(AgentRecord agent, String credential, RequestRejected r) {
-    return new Refusal(agent, credential, ids.next(), clock.instant()).log(r);
+    return refusals.open(agent, credential, clock.instant()).log(r);
   }
 
   /** The stages from policy on, shared by signed requests and MCP calls. */
@@ -249,7 +249,7 @@ public final class DecisionPipeline {
       throws RequestRejected {
     Instant now = clock.instant();
     Authenticated auth = authenticate(req, now);
-    Refusal refusal = new Refusal(auth.agent(), auth.key().keyId(), ids.next(), now);
+    Refusal refusal = refusals.open(auth.agent(), auth.key().keyId(), now);
     try {
       RequestChecks.requireActive(auth.agent());
       // Reads change nothing, so their nonces are kept in memory only (not across a restart).
@@ -478,50 +478,4 @@ public final class DecisionPipeline {
       boolean execute,
       @Nullable String adapter,
       @Nullable Duration approvalTtl) {}
-
-  /** What is known about a request when it is refused after authentication. */
-  private final class Refusal {
-    final AgentRecord agent;
-    final String credential;
-    final String decisionId;
-    final Instant now;
-    @Nullable NonceRecord nonce;
-    @Nullable String requestDigest;
-    byte @Nullable [] claimDigest;
-    Map<String, String> headers = Map.of();
-
-    Refusal(AgentRecord agent, String credential, String decisionId, Instant now) {
-      this.agent = agent;
-      this.credential = credential;
-      this.decisionId = decisionId;
-      this.now = now;
-    }
-
-    /**
-     * Writes the refusal entry (burning the nonce with it) and returns what to answer, with the
-     * agent's rate-limit headers (as they stand, when the refusal came before tokens were taken).
-     */
-    RequestRejected log(RequestRejected r) {
-      if (headers.isEmpty() && r.code() != ErrorCode.LIMIT_RATE) {
-        headers = rateLimits.current(agent, policy.get());
-      }
-      if (r.code() == ErrorCode.STORE_UNAVAILABLE) {
-        return r; // nothing can be logged; fail closed without pretending otherwise
-      }
-      byte[] entry =
-          entries.refusal(
-              now,
-              decisionId,
-              agent.id(),
-              agent.tenant(),
-              requestDigest,
-              new Entries.Reason(null, r.code().code(), r.detail()));
-      try {
-        log.append(new PendingEntry(entry, decisionId, agent.id(), nonce, null));
-        return r.withDecisionId(decisionId).withHeaders(headers);
-      } catch (RequestRejected failed) {
-        return failed;
-      }
-    }
-  }
 }

@@ -144,7 +144,8 @@ final class ReplicasUnderLoadTest {
       int worker = t;
       load.add(
           () -> {
-            for (int i = 0; i < 40; i++) {
+            // Until this worker has sent 15 requests after the kill (the load outlasts it).
+            for (int i = 0, afterKill = 0; i < 2000 && afterKill < 15; i++) {
               int n = ThreadLocalRandom.current().nextInt(3);
               ReplicaCluster.Signed s =
                   ReplicaCluster.sign(
@@ -154,6 +155,9 @@ final class ReplicasUnderLoadTest {
                       null,
                       CrashLoad.newNonce());
               boolean after = killed.get();
+              if (after) {
+                afterKill++;
+              }
               try {
                 ReplicaCluster.Answer a = ReplicaCluster.sendRaw(replicas.get(n), s);
                 if (a.status() == 200) {
@@ -173,8 +177,12 @@ final class ReplicasUnderLoadTest {
             return null;
           });
     }
+    int before = answered.size();
     List<Future<Void>> running = load.stream().map(pool::submit).toList();
-    Thread.sleep(1500);
+    long loaded = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (answered.size() < before + 30 && System.nanoTime() < loaded) {
+      Thread.sleep(50); // killed mid-load: once the load is under way, whatever the machine's speed
+    }
     replicas.get(2).kill();
     killed.set(true);
     for (Future<Void> f : running) {

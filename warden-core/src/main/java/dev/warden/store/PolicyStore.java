@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * The text of every policy Warden has activated, by policy hash, so that a past decision can be
  * explained with the policy that made it. The log holds the same text in each {@code policy} entry;
- * this is its index. Texts are only added, never changed or removed.
+ * this is its index. Texts are only added, never changed or removed. And which policy is active:
+ * the one every Warden on the database (replicas) follows.
  */
 public interface PolicyStore {
 
@@ -21,4 +22,14 @@ public interface PolicyStore {
 
   /** The text kept under {@code hash}. */
   Optional<String> text(String hash) throws StoreException;
+
+  /**
+   * Makes the policy kept under {@code hash} the active one (the last call wins).
+   *
+   * @throws StoreException {@code CONFLICT} if no text is kept under {@code hash}
+   */
+  void activate(String hash, Instant at) throws StoreException;
+
+  /** The hash of the active policy; empty before the first activation. */
+  Optional<String> activeHash() throws StoreException;
 }

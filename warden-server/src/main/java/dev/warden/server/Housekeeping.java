@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's background work, on one thread: refusal summaries into the log, budget commits, this
- * replica's lease and recovering the executions of replicas whose lease expired (SPEC §18),
- * expiring approvals whose TTL ran out, settling expired reservations against the log, and purging
- * what has expired. Each task logs its failure and runs again at its next turn; none of them can
- * make a decision wrong, only late.
+ * replica's lease, recovering the executions of replicas whose lease expired and following the
+ * policy another replica activated (SPEC §18), expiring approvals whose TTL ran out, settling
+ * expired reservations against the log, and purging what has expired. Each task logs its failure
+ * and runs again at its next turn; none of them can make a decision wrong, only late.
  */
 final class Housekeeping implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
@@ -61,7 +61,8 @@ final class Housekeeping implements AutoCloseable {
       Duration summaryInterval,
       Ledger ledger,
       Settlements settlements,
-      Approvals approvals) {
+      Approvals approvals,
+      PolicyActivation policy) {
     ScheduledExecutorService ex =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("warden-housekeeping").daemon().factory());
@@ -81,6 +82,19 @@ final class Housekeeping implements AutoCloseable {
             run(
                 "recovering executions of stopped replicas",
                 () -> recover(store, entries, commitLog, clock)),
+        beat,
+        beat,
+        TimeUnit.MILLISECONDS);
+    ex.scheduleWithFixedDelay(
+        () ->
+            run(
+                "following the active policy",
+                () -> {
+                  if (policy.follow()) {
+                    log.info(
+                        "the active policy is now {}, activated elsewhere", policy.get().hash());
+                  }
+                }),
         beat,
         beat,
         TimeUnit.MILLISECONDS);

@@ -18,8 +18,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * The active policy and how it changes (SPEC §7). A policy takes effect only after its {@code
@@ -31,6 +33,13 @@ import java.util.function.Supplier;
  * <p>The data directory's policy file is rewritten (atomically: a temporary file, fsync, rename)
  * before the entry is logged, so a restart starts with the newest activated policy. A crash between
  * the two is harmless: every start logs the activation of the file's policy again.
+ *
+ * <p>Replicas on one database behave as one Warden: after its entry is logged, an activation is
+ * marked active in the store, and every replica follows the store's active policy ({@link #follow},
+ * from housekeeping every 2 s). At start, a policy file holding a policy the store has kept before
+ * but that is not the active one is a stale copy (another replica activated a newer policy since):
+ * the store's active policy is taken instead and the file rewritten. A file holding a policy the
+ * store has never seen is an operator's edit, and is activated.
  */
 public final class PolicyActivation implements Supplier<Policy> {
 
@@ -72,6 +81,23 @@ public final class PolicyActivation implements Supplier<Policy> {
       Clock clock,
       Path file)
       throws StoreException, RequestRejected {
+    Optional<String> current = store.activeHash();
+    if (current.isPresent()
+        && !current.get().equals(initial.hash())
+        && store.text(initial.hash()).isPresent()) {
+      Policy active = stored(store, current.get());
+      PolicyActivation a = new PolicyActivation(active, store, log, entries, clock, file);
+      a.adopt(active);
+      LoggerFactory.getLogger(PolicyActivation.class)
+          .warn(
+              "{} holds policy {}, activated before; the active policy is {} (activated since,"
+                  + " here or by another replica): using it and rewriting the file. To go back to"
+                  + " the older policy, activate it: warden policy activate FILE",
+              file,
+              initial.hash(),
+              active.hash());
+      return a;
+    }
     PolicyActivation a = new PolicyActivation(initial, store, log, entries, clock, file);
     a.record(initial, "warden");
     return a;
@@ -114,9 +140,67 @@ public final class PolicyActivation implements Supplier<Policy> {
     }
   }
 
+  /**
+   * Keeps the text, logs the activation, then marks it active for every replica. Should the last
+   * step fail, the activation is logged but not in effect anywhere (each decision names the policy
+   * that made it); activating again completes it.
+   */
   private void record(Policy p, String operator) throws StoreException, RequestRejected {
     store.save(p.hash(), p.text(), clock.instant());
     log.append(PendingEntry.of(entries.policy(clock.instant(), operator, p.hash(), p.text())));
+    store.activate(p.hash(), clock.instant());
+  }
+
+  /**
+   * Takes the store's active policy if another replica activated one since (from housekeeping).
+   * Nothing is logged: the activating replica logged it.
+   *
+   * @return whether the active policy changed
+   */
+  public boolean follow() throws StoreException {
+    Optional<String> current = store.activeHash();
+    if (current.isEmpty() || current.get().equals(active.hash())) {
+      return false;
+    }
+    lock.lock();
+    try {
+      Optional<String> again = store.activeHash();
+      if (again.isEmpty() || again.get().equals(active.hash())) {
+        return false;
+      }
+      adopt(stored(store, again.get()));
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void adopt(Policy p) {
+    try {
+      writeAtomically(file, p.text());
+    } catch (IOException e) {
+      LoggerFactory.getLogger(PolicyActivation.class)
+          .warn("could not rewrite {} with the active policy {}: {}", file, p.hash(), e.toString());
+    }
+    active = p;
+  }
+
+  /** The kept policy {@code hash}, loaded; a kept text that no longer loads is corrupt. */
+  private static Policy stored(PolicyStore store, String hash) throws StoreException {
+    String text =
+        store
+            .text(hash)
+            .orElseThrow(
+                () ->
+                    new StoreException(
+                        StoreException.Kind.CORRUPT, "the active policy " + hash + " is not kept"));
+    try {
+      return PolicyLoader.load(text);
+    } catch (PolicyException e) {
+      throw new StoreException(
+          StoreException.Kind.CORRUPT,
+          "the active policy " + hash + " no longer loads: " + e.getMessage());
+    }
   }
 
   /** Replaces {@code target} with {@code text} so that a crash leaves the old or the new file. */

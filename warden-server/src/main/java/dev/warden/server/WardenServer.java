@@ -394,7 +394,8 @@ public final class WardenServer implements AutoCloseable {
               limits.refusalSummaryInterval(),
               ledger,
               settlements,
-              approvals);
+              approvals,
+              activePolicy);
 
       String host =
           cfg.host().equals("0.0.0.0") || cfg.host().equals("::") ? "127.0.0.1" : cfg.host();

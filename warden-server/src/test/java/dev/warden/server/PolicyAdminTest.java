@@ -71,6 +71,30 @@ final class PolicyAdminTest {
     assertThat(TestWarden.json(launch(a)).path("decision").asText()).isEqualTo("allow");
   }
 
+  /**
+   * At start, a policy file holding an earlier policy is a stale copy and the active policy stays
+   * (the file is rewritten); a policy file edited to one never activated is activated.
+   */
+  @Test
+  void restart_staleFileKeepsTheActivePolicy_editedFileIsActivated() throws Exception {
+    String original = Files.readString(w.data.policy());
+    String rockets =
+        TestWarden.json(w.admin("PUT", "/v1/admin/policy", ROCKETS)).path("hash").asText();
+    Files.writeString(w.data.policy(), original);
+    w.restart();
+    assertThat(TestWarden.json(w.admin("GET", "/v1/admin/policy", null)).path("hash").asText())
+        .isEqualTo(rockets);
+    assertThat(Files.readString(w.data.policy())).isEqualTo(ROCKETS);
+
+    String edited = ROCKETS.replace("rockets.launch", "rockets.land");
+    Files.writeString(w.data.policy(), edited);
+    w.restart();
+    TestWarden.Agent a = w.createAgent("agent-1");
+    assertThat(TestWarden.json(launch(a)).path("decision").asText()).isEqualTo("deny");
+    assertThat(TestWarden.json(w.admin("GET", "/v1/admin/policy", null)).path("hash").asText())
+        .isNotEqualTo(rockets);
+  }
+
   @Test
   void put_invalidPolicy_is422AndTheActivePolicyStays() throws Exception {
     String before = TestWarden.json(w.admin("GET", "/v1/admin/policy", null)).path("hash").asText();

@@ -129,6 +129,54 @@ final class ReplicasOnPostgresTest {
     }
   }
 
+  /**
+   * A policy activated on one replica is the policy of all (SPEC §18): the other follows within a
+   * few seconds, and one that restarts from an older copy of the policy file takes the active one.
+   */
+  @Test
+  void policyActivatedOnA_isFollowedByB_andByBRestartedFromAStaleFile() throws Exception {
+    String denyAll =
+        "version: 1\nrules:\n  - id: frozen\n    effect: deny\n    match: {action: \"*\"}\n";
+    String allowAgain =
+        "version: 1\nrules:\n  - id: thawed\n    effect: allow\n"
+            + "    match: {action: \"payments.*\"}\n";
+    DataDir first = firstReplica("", null);
+    DataDir second = new DataDir(copy(first.root(), tmp.resolve("b")), url());
+    TestWarden.Agent agent;
+    try (TestWarden a = TestWarden.start(first);
+        TestWarden b = TestWarden.start(second)) {
+      agent = a.createAgent("bot-1");
+      assertThat(decision(b, agent)).isEqualTo("allow");
+
+      assertThat(a.admin("PUT", "/v1/admin/policy", denyAll).statusCode()).isEqualTo(200);
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+      while (!decision(b, agent).equals("deny")) {
+        assertThat(System.nanoTime()).as("B follows A's policy").isLessThan(deadline);
+        Thread.sleep(250);
+      }
+      assertThat(Files.readString(second.policy())).isEqualTo(denyAll);
+    }
+    // B's file now holds denyAll; A activates another policy while B is down.
+    String active;
+    try (TestWarden a = TestWarden.start(first)) {
+      HttpResponse<String> put = a.admin("PUT", "/v1/admin/policy", allowAgain);
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+      active = TestWarden.json(put).path("hash").asText();
+    }
+    try (TestWarden b = TestWarden.start(second)) {
+      assertThat(TestWarden.json(b.admin("GET", "/v1/admin/policy", null)).path("hash").asText())
+          .isEqualTo(active);
+      assertThat(decision(b, agent)).isEqualTo("allow");
+      assertThat(Files.readString(second.policy())).isEqualTo(allowAgain);
+    }
+  }
+
+  private static String decision(TestWarden w, TestWarden.Agent agent) throws Exception {
+    return TestWarden.json(w.send(agent.key(), TestWarden.req(RefusalTest.OK_BODY)))
+        .path("decision")
+        .asText();
+  }
+
   @Test
   void escalationOnA_approvedOnB_runsOnce_andTheWaiterOnAIsAnswered() throws Exception {
     AtomicInteger calls = new AtomicInteger();

@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Policy texts in {@code policies}, by hash. */
+/** Policy texts in {@code policies}, by hash; the active one in {@code active_policy}. */
 public final class JdbcPolicyStore implements PolicyStore {
   private final Jdbc db;
 
@@ -36,15 +36,9 @@ public final class JdbcPolicyStore implements PolicyStore {
               return null;
             }
           }
-          try (PreparedStatement p =
-              c.prepareStatement("SELECT text FROM policies WHERE hash = ?")) {
-            p.setString(1, hash);
-            try (ResultSet r = p.executeQuery()) {
-              if (r.next() && !r.getString(1).equals(text)) {
-                throw new StoreException(
-                    Kind.CONFLICT, "policy " + hash + " is already kept with another text");
-              }
-            }
+          if (!text(c, hash).map(text::equals).orElse(true)) {
+            throw new StoreException(
+                Kind.CONFLICT, "policy " + hash + " is already kept with another text");
           }
           return null;
         });
@@ -53,16 +47,52 @@ public final class JdbcPolicyStore implements PolicyStore {
   @Override
   public Optional<String> text(String hash) throws StoreException {
     Objects.requireNonNull(hash, "hash");
+    return db.read("reading policy " + hash, c -> text(c, hash));
+  }
+
+  @Override
+  public void activate(String hash, Instant at) throws StoreException {
+    Objects.requireNonNull(hash, "hash");
+    Objects.requireNonNull(at, "at");
+    db.write(
+        "activating policy " + hash,
+        c -> {
+          if (text(c, hash).isEmpty()) {
+            throw new StoreException(Kind.CONFLICT, "no policy " + hash + " is kept to activate");
+          }
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "INSERT INTO active_policy (id, hash, activated_at) VALUES (0, ?, ?)"
+                      + " ON CONFLICT (id) DO UPDATE SET hash = excluded.hash,"
+                      + " activated_at = excluded.activated_at")) {
+            p.setString(1, hash);
+            p.setLong(2, at.toEpochMilli());
+            p.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<String> activeHash() throws StoreException {
     return db.read(
-        "reading policy " + hash,
+        "reading the active policy",
         c -> {
           try (PreparedStatement p =
-              c.prepareStatement("SELECT text FROM policies WHERE hash = ?")) {
-            p.setString(1, hash);
-            try (ResultSet r = p.executeQuery()) {
-              return r.next() ? Optional.of(r.getString(1)) : Optional.<String>empty();
-            }
+                  c.prepareStatement("SELECT hash FROM active_policy WHERE id = 0");
+              ResultSet r = p.executeQuery()) {
+            return r.next() ? Optional.of(r.getString(1)) : Optional.<String>empty();
           }
         });
+  }
+
+  private static Optional<String> text(java.sql.Connection c, String hash)
+      throws java.sql.SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT text FROM policies WHERE hash = ?")) {
+      p.setString(1, hash);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? Optional.of(r.getString(1)) : Optional.<String>empty();
+      }
+    }
   }
 }

@@ -31,7 +31,8 @@ import java.util.List;
  */
 final class Migrator {
   /** Every migration, in order; version n is {@code SCRIPTS.get(n - 1)}. Append only. */
-  static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__replicas.sql");
+  static final List<String> SCRIPTS =
+      List.of("V1__init.sql", "V2__replicas.sql", "V3__active_policy.sql");
 
   /** The advisory lock that serializes migrations: "WARDMIGR" as a 64-bit number. */
   static final long LOCK_KEY = 0x574152444d494752L;

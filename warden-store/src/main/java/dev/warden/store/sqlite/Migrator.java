@@ -31,7 +31,8 @@ final class Migrator {
           "V5__executions.sql",
           "V6__approval_act.sql",
           "V7__agent_tokens.sql",
-          "V8__replicas.sql");
+          "V8__replicas.sql",
+          "V9__active_policy.sql");
 
   /** {@code PRAGMA application_id} of a Warden database: "WARD". */
   static final int APPLICATION_ID = 0x57415244;

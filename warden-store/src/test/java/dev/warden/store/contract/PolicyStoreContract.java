@@ -9,7 +9,7 @@ import dev.warden.store.StoreException;
 import dev.warden.store.StoreException.Kind;
 import org.junit.jupiter.api.Test;
 
-/** {@link PolicyStore}: activated policy texts by hash, added only. */
+/** {@link PolicyStore}: activated policy texts by hash, added only; the active one. */
 public interface PolicyStoreContract extends ContractFixture {
 
   String HASH_A = "sha256:" + "a".repeat(64);
@@ -56,5 +56,27 @@ public interface PolicyStoreContract extends ContractFixture {
   default void save_malformedHash_isRefused() {
     assertThatThrownBy(() -> policies().save("md5:abc", "version: 1\n", at(0)))
         .isInstanceOf(StoreException.class);
+  }
+
+  @Test
+  default void activate_lastOneWins_andSurvivesAReopen() throws Exception {
+    assertThat(policies().activeHash()).isEmpty();
+    policies().save(HASH_A, "version: 1\nrules: []\n", at(0));
+    policies().save(HASH_B, "{\"version\": 1, \"rules\": []}", at(1));
+    policies().activate(HASH_A, at(2));
+    assertThat(policies().activeHash()).contains(HASH_A);
+    policies().activate(HASH_B, at(3));
+    policies().activate(HASH_A, at(4));
+    assertThat(reopen().policies().activeHash()).contains(HASH_A);
+  }
+
+  @Test
+  default void activate_aPolicyNotKept_conflictAndNothingChanges() throws Exception {
+    policies().save(HASH_A, "version: 1\nrules: []\n", at(0));
+    policies().activate(HASH_A, at(1));
+    assertThatThrownBy(() -> policies().activate(HASH_B, at(2)))
+        .isInstanceOfSatisfying(
+            StoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT));
+    assertThat(policies().activeHash()).contains(HASH_A);
   }
 }

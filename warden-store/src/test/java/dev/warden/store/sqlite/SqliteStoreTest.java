@@ -178,6 +178,7 @@ final class SqliteStoreTest extends StoreContractTest {
       s.executeUpdate("DROP TABLE executions");
       s.executeUpdate("DROP TABLE replicas");
       s.executeUpdate("DROP TABLE result_handoffs");
+      s.executeUpdate("DROP TABLE active_policy");
       // The tokens table as V1 made it, without V7's agent_id (a referencing column cannot be
       // dropped).
       s.executeUpdate("DROP INDEX tokens_by_agent");
@@ -194,7 +195,8 @@ final class SqliteStoreTest extends StoreContractTest {
       s.executeUpdate(
           "DELETE FROM schema_version WHERE script IN"
               + " ('V3__usage.sql', 'V4__approvals.sql', 'V5__executions.sql',"
-              + " 'V6__approval_act.sql', 'V7__agent_tokens.sql', 'V8__replicas.sql')");
+              + " 'V6__approval_act.sql', 'V7__agent_tokens.sql', 'V8__replicas.sql',"
+              + " 'V9__active_policy.sql')");
     }
 
     UsageStore usage = reopen().usage();

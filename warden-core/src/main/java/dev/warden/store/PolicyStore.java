@@ -12,13 +12,14 @@ import java.util.Optional;
 public interface PolicyStore {
 
   /**
-   * Keeps {@code text} under {@code hash}; keeping the same pair again changes nothing.
+   * Keeps {@code text} under {@code hash}, saved for an activation at {@code at}; keeping the same
+   * pair again changes only that time.
    *
    * @param hash {@code sha256:} and 64 lower-case hex digits of the policy's canonical JSON
    * @throws StoreException {@code CONFLICT} if {@code hash} is kept with another text (the caller
    *     computed a wrong hash, or the database was edited)
    */
-  void save(String hash, String text, Instant firstActivated) throws StoreException;
+  void save(String hash, String text, Instant at) throws StoreException;
 
   /** The text kept under {@code hash}. */
   Optional<String> text(String hash) throws StoreException;
@@ -32,4 +33,10 @@ public interface PolicyStore {
 
   /** The hash of the active policy; empty before the first activation. */
   Optional<String> activeHash() throws StoreException;
+
+  /**
+   * Whether the last {@link #save} of {@code hash} came after the active policy was activated: an
+   * activation of it began (and was maybe logged) but did not finish. False for an unknown hash.
+   */
+  boolean savedSinceActivation(String hash) throws StoreException;
 }

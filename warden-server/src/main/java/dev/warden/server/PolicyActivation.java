@@ -84,7 +84,8 @@ public final class PolicyActivation implements Supplier<Policy> {
     Optional<String> current = store.activeHash();
     if (current.isPresent()
         && !current.get().equals(initial.hash())
-        && store.text(initial.hash()).isPresent()) {
+        && store.text(initial.hash()).isPresent()
+        && !store.savedSinceActivation(initial.hash())) {
       Policy active = stored(store, current.get());
       PolicyActivation a = new PolicyActivation(active, store, log, entries, clock, file);
       a.adopt(active);

@@ -3,6 +3,8 @@ package dev.warden.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.warden.policy.Policy;
+import dev.warden.policy.PolicyLoader;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +95,24 @@ final class PolicyAdminTest {
     assertThat(TestWarden.json(launch(a)).path("decision").asText()).isEqualTo("deny");
     assertThat(TestWarden.json(w.admin("GET", "/v1/admin/policy", null)).path("hash").asText())
         .isNotEqualTo(rockets);
+  }
+
+  /**
+   * An activation cut short after its text was saved (and perhaps logged) but before it was marked
+   * active is completed at the next start from the file it had rewritten, not taken for a stale
+   * copy: the active policy after a crash is the last one logged or one never answered.
+   */
+  @Test
+  void restart_afterAnActivationCutShort_completesIt() throws Exception {
+    w.close();
+    Policy rockets = PolicyLoader.load(ROCKETS);
+    try (var store = w.data.openStore(java.time.Clock.systemUTC())) {
+      store.policies().save(rockets.hash(), rockets.text(), java.time.Instant.now());
+    }
+    Files.writeString(w.data.policy(), ROCKETS);
+    w.restart();
+    assertThat(TestWarden.json(w.admin("GET", "/v1/admin/policy", null)).path("hash").asText())
+        .isEqualTo(rockets.hash());
   }
 
   @Test

@@ -18,27 +18,27 @@ public final class JdbcPolicyStore implements PolicyStore {
   }
 
   @Override
-  public void save(String hash, String text, Instant firstActivated) throws StoreException {
+  public void save(String hash, String text, Instant at) throws StoreException {
     Objects.requireNonNull(hash, "hash");
     Objects.requireNonNull(text, "text");
-    Objects.requireNonNull(firstActivated, "firstActivated");
+    Objects.requireNonNull(at, "at");
     db.write(
         "saving policy " + hash,
         c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "INSERT INTO policies (hash, text, first_activated) VALUES (?, ?, ?)"
-                      + " ON CONFLICT (hash) DO NOTHING")) {
-            p.setString(1, hash);
-            p.setString(2, text);
-            p.setLong(3, firstActivated.toEpochMilli());
-            if (p.executeUpdate() == 1) {
-              return null;
-            }
-          }
           if (!text(c, hash).map(text::equals).orElse(true)) {
             throw new StoreException(
                 Kind.CONFLICT, "policy " + hash + " is already kept with another text");
+          }
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "INSERT INTO policies (hash, text, first_activated, last_activated)"
+                      + " VALUES (?, ?, ?, ?)"
+                      + " ON CONFLICT (hash) DO UPDATE SET last_activated = excluded.last_activated")) {
+            p.setString(1, hash);
+            p.setString(2, text);
+            p.setLong(3, at.toEpochMilli());
+            p.setLong(4, at.toEpochMilli());
+            p.executeUpdate();
           }
           return null;
         });
@@ -94,5 +94,23 @@ public final class JdbcPolicyStore implements PolicyStore {
         return r.next() ? Optional.of(r.getString(1)) : Optional.<String>empty();
       }
     }
+  }
+
+  @Override
+  public boolean savedSinceActivation(String hash) throws StoreException {
+    Objects.requireNonNull(hash, "hash");
+    return db.read(
+        "reading policy " + hash,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT p.last_activated > a.activated_at FROM policies p, active_policy a"
+                      + " WHERE p.hash = ? AND a.id = 0")) {
+            p.setString(1, hash);
+            try (ResultSet r = p.executeQuery()) {
+              return r.next() && r.getBoolean(1);
+            }
+          }
+        });
   }
 }

@@ -5,3 +5,7 @@ CREATE TABLE active_policy (
   hash         text NOT NULL REFERENCES policies (hash),
   activated_at bigint NOT NULL
 );
+-- When each policy was last saved for an activation: newer than active_policy.activated_at means
+-- an activation that was interrupted after its save (and maybe its log entry), which a start
+-- completes rather than taking for a stale copy.
+ALTER TABLE policies ADD COLUMN last_activated bigint;

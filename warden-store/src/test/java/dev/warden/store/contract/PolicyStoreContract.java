@@ -79,4 +79,17 @@ public interface PolicyStoreContract extends ContractFixture {
             StoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT));
     assertThat(policies().activeHash()).contains(HASH_A);
   }
+
+  @Test
+  default void savedSinceActivation_onlyForASaveAfterTheActivePolicysActivation() throws Exception {
+    policies().save(HASH_A, "version: 1\nrules: []\n", at(0));
+    assertThat(policies().savedSinceActivation(HASH_A)).as("nothing active yet").isFalse();
+    policies().activate(HASH_A, at(1));
+    policies().save(HASH_B, "{\"version\": 1, \"rules\": []}", at(2));
+    assertThat(policies().savedSinceActivation(HASH_B)).isTrue();
+    assertThat(policies().savedSinceActivation(HASH_A)).isFalse();
+    policies().activate(HASH_B, at(3));
+    assertThat(policies().savedSinceActivation(HASH_B)).isFalse();
+    assertThat(policies().savedSinceActivation("sha256:" + "c".repeat(64))).isFalse();
+  }
 }

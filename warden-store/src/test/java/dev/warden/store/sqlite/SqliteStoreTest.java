@@ -179,6 +179,7 @@ final class SqliteStoreTest extends StoreContractTest {
       s.executeUpdate("DROP TABLE replicas");
       s.executeUpdate("DROP TABLE result_handoffs");
       s.executeUpdate("DROP TABLE active_policy");
+      s.executeUpdate("ALTER TABLE policies DROP COLUMN last_activated");
       // The tokens table as V1 made it, without V7's agent_id (a referencing column cannot be
       // dropped).
       s.executeUpdate("DROP INDEX tokens_by_agent");

@@ -71,33 +71,23 @@ final class Housekeeping implements AutoCloseable {
     long every = summaryInterval.toMillis();
     ex.scheduleAtFixedRate(flushSummaries, every, every, TimeUnit.MILLISECONDS);
     ex.scheduleWithFixedDelay(flushSettlements, 200, 200, TimeUnit.MILLISECONDS);
+    // This replica's share of the shared state, at the lease's beat.
     long beat = ReplicaStore.HEARTBEAT.toMillis();
-    ex.scheduleWithFixedDelay(
-        () -> run("renewing this replica's lease", store.replicas()::heartbeat),
+    every(ex, beat, "renewing this replica's lease", store.replicas()::heartbeat);
+    every(
+        ex,
         beat,
+        "recovering executions of stopped replicas",
+        () -> recover(store, entries, commitLog, clock));
+    every(
+        ex,
         beat,
-        TimeUnit.MILLISECONDS);
-    ex.scheduleWithFixedDelay(
-        () ->
-            run(
-                "recovering executions of stopped replicas",
-                () -> recover(store, entries, commitLog, clock)),
-        beat,
-        beat,
-        TimeUnit.MILLISECONDS);
-    ex.scheduleWithFixedDelay(
-        () ->
-            run(
-                "following the active policy",
-                () -> {
-                  if (policy.follow()) {
-                    log.info(
-                        "the active policy is now {}, activated elsewhere", policy.get().hash());
-                  }
-                }),
-        beat,
-        beat,
-        TimeUnit.MILLISECONDS);
+        "following the active policy",
+        () -> {
+          if (policy.follow()) {
+            log.info("the active policy is now {}, activated elsewhere", policy.get().hash());
+          }
+        });
     ex.scheduleWithFixedDelay(
         () -> run("expiring approvals", () -> approvals.expireDue(clock.instant())),
         1,
@@ -125,6 +115,11 @@ final class Housekeeping implements AutoCloseable {
     // Approvals resolved and actions finished on other replicas wake this replica's waiters.
     AutoCloseable watch = store.watchDecisions(approvals::changed);
     return new Housekeeping(ex, flushSummaries, flushSettlements, watch);
+  }
+
+  /** Runs {@code task} every {@code millis}, logging its failures ({@link #run}). */
+  private static void every(ScheduledExecutorService ex, long millis, String what, Task task) {
+    ex.scheduleWithFixedDelay(() -> run(what, task), millis, millis, TimeUnit.MILLISECONDS);
   }
 
   private static void recover(Store store, Entries entries, GroupCommitLog commitLog, Clock clock)

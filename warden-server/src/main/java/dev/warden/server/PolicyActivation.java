@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -56,6 +57,8 @@ public final class PolicyActivation implements Supplier<Policy> {
   private final Entries entries;
   private final Clock clock;
   private final Path file;
+  private static final Logger logger = LoggerFactory.getLogger(PolicyActivation.class);
+
   private final ReentrantLock lock = new ReentrantLock();
   private volatile Policy active;
 
@@ -71,7 +74,8 @@ public final class PolicyActivation implements Supplier<Policy> {
 
   /**
    * Activates {@code initial}, the policy read from {@code file} at start, logging it as activated
-   * by {@code warden}.
+   * by {@code warden} — unless it is a stale copy of a policy activated before, in which case the
+   * store's active policy is taken and the file rewritten (see the class description).
    */
   public static PolicyActivation start(
       Policy initial,
@@ -89,14 +93,13 @@ public final class PolicyActivation implements Supplier<Policy> {
       Policy active = stored(store, current.get());
       PolicyActivation a = new PolicyActivation(active, store, log, entries, clock, file);
       a.adopt(active);
-      LoggerFactory.getLogger(PolicyActivation.class)
-          .warn(
-              "{} holds policy {}, activated before; the active policy is {} (activated since,"
-                  + " here or by another replica): using it and rewriting the file. To go back to"
-                  + " the older policy, activate it: warden policy activate FILE",
-              file,
-              initial.hash(),
-              active.hash());
+      logger.warn(
+          "{} holds policy {}, activated before; the active policy is {} (activated since,"
+              + " here or by another replica): using it and rewriting the file. To go back to"
+              + " the older policy, activate it: warden policy activate FILE",
+          file,
+          initial.hash(),
+          active.hash());
       return a;
     }
     PolicyActivation a = new PolicyActivation(initial, store, log, entries, clock, file);
@@ -180,8 +183,8 @@ public final class PolicyActivation implements Supplier<Policy> {
     try {
       writeAtomically(file, p.text());
     } catch (IOException e) {
-      LoggerFactory.getLogger(PolicyActivation.class)
-          .warn("could not rewrite {} with the active policy {}: {}", file, p.hash(), e.toString());
+      logger.warn(
+          "could not rewrite {} with the active policy {}: {}", file, p.hash(), e.toString());
     }
     active = p;
   }

@@ -110,6 +110,14 @@ public final class Keyring {
     return keys(which).stream().filter(Key::active).findFirst();
   }
 
+  /** The active checkpoint and receipt keys that are revoked as compromised. */
+  public List<Key> compromisedActive() {
+    return List.of(Which.CHECKPOINT, Which.RECEIPT).stream()
+        .flatMap(w -> active(w).stream())
+        .filter(k -> k.compromisedSince() != null)
+        .toList();
+  }
+
   public Optional<Key> find(Which which, String id) {
     return keys(which).stream().filter(k -> k.id().equals(id)).findFirst();
   }

@@ -52,10 +52,8 @@ import dev.warden.store.StoreException;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,40 +154,9 @@ public final class WardenServer implements AutoCloseable {
       throw new StartupException(e.getMessage(), e);
     }
     Policy policy = loadPolicy(cfg);
-    DataDir.Keys keys = null;
-    Keyring keyring;
-    try {
-      for (Path p : List.of(dir.checkpointKey(), dir.receiptKey(), dir.paramsHmacKey())) {
-        Path stale = p.resolveSibling(p.getFileName() + ".new");
-        if (Files.deleteIfExists(stale)) {
-          log.warn("removed {}: a key rotation was interrupted before it took effect", stale);
-        }
-      }
-      keys = dir.loadKeys(protection, cfg.keys());
-      keyring = Keyring.loadOrEmpty(dir.keyring()).reconcile(keys, clock.instant());
-      for (Keyring.Which w : List.of(Keyring.Which.CHECKPOINT, Keyring.Which.RECEIPT)) {
-        Keyring.Key k = keyring.active(w).orElseThrow();
-        if (k.compromisedSince() != null) {
-          throw new StartupException(
-              "the active "
-                  + w.wire()
-                  + " key "
-                  + k.id()
-                  + " was revoked as compromised since "
-                  + k.compromisedSince()
-                  + "; replace it before starting: warden keys rotate --offline --which "
-                  + w.wire()
-                  + " --data-dir "
-                  + dir.root());
-        }
-      }
-      keyring.save(dir.keyring());
-    } catch (IOException e) {
-      if (keys != null) {
-        keys.close();
-      }
-      throw new StartupException("cannot use Warden's keys: " + e.getMessage(), e);
-    }
+    StartupKeys.Loaded loaded = StartupKeys.load(dir, cfg, protection, clock);
+    DataDir.Keys keys = loaded.keys();
+    Keyring keyring = loaded.keyring();
     Entries entries = new Entries(keys.params(), cfg.params());
     Store store;
     try {

@@ -69,6 +69,27 @@ class KeysTest {
   }
 
   @Test
+  void start_activeKeyRevokedAsCompromised_refusedNamingTheRotation() throws Exception {
+    DataDir d = init();
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    var ring = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(d.keyring().toFile());
+    ring.withArray("keys")
+        .forEach(
+            k -> {
+              if (k.path("which").asText().equals("checkpoint")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) k)
+                    .put("compromised_since", "2026-01-01T00:00:00Z");
+              }
+            });
+    json.writeValue(d.keyring().toFile(), ring);
+    assertThatThrownBy(() -> start(d, TestKeys.PROTECTION))
+        .isInstanceOf(WardenServer.StartupException.class)
+        .hasMessageContaining("revoked as compromised")
+        .hasMessageContaining("warden keys rotate --offline --which checkpoint");
+  }
+
+  @Test
   void start_groupReadableKeysDir_refusedWithChmod() throws Exception {
     DataDir d = init();
     Files.setPosixFilePermissions(d.keys(), PosixFilePermissions.fromString("rwxr-x---"));

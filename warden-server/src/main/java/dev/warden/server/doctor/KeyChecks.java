@@ -127,26 +127,23 @@ final class KeyChecks {
       out.add(Finding.fail("keys.keyring", Doctor.message(e)));
       return;
     }
-    boolean clean = true;
-    for (Keyring.Which w : List.of(Keyring.Which.CHECKPOINT, Keyring.Which.RECEIPT)) {
-      Keyring.Key k = keyring.active(w).orElse(null);
-      if (k != null && k.compromisedSince() != null) {
-        clean = false;
-        out.add(
-            Finding.fail(
-                "keys.keyring",
-                "the active "
-                    + w.wire()
-                    + " key "
-                    + k.id()
-                    + " is revoked as compromised since "
-                    + k.compromisedSince()
-                    + "; replace it: warden keys rotate --offline --which "
-                    + w.wire()
-                    + " --data-dir "
-                    + dir.root()));
-      }
+    List<Keyring.Key> revoked = keyring.compromisedActive();
+    for (Keyring.Key k : revoked) {
+      out.add(
+          Finding.fail(
+              "keys.keyring",
+              "the active "
+                  + k.which().wire()
+                  + " key "
+                  + k.id()
+                  + " is revoked as compromised since "
+                  + k.compromisedSince()
+                  + "; replace it: warden keys rotate --offline --which "
+                  + k.which().wire()
+                  + " --data-dir "
+                  + dir.root()));
     }
+    boolean clean = revoked.isEmpty();
     if (clean) {
       out.add(
           Finding.ok(

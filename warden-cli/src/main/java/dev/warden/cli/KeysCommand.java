@@ -260,20 +260,18 @@ final class KeysCommand {
         return 2;
       }
       SecureRandom random = new SecureRandom();
-      List<Path> files =
-          new ArrayList<>(List.of(d.checkpointKey(), d.receiptKey(), d.paramsHmacKey()));
-      if (Files.isDirectory(d.retiredKeys())) {
-        try (var s = Files.list(d.retiredKeys())) {
-          s.filter(p -> p.getFileName().toString().endsWith(".key")).forEach(files::add);
+      List<Path> files = new ArrayList<>(d.keyFiles(sources));
+      for (Path f : List.of(d.checkpointKey(), d.receiptKey())) {
+        if (files.contains(f)) {
+          continue;
+        }
+        if (Files.exists(f)) {
+          files.add(f); // a key configured for a token whose file is still here: still a secret
+        } else {
+          System.out.println("  " + f + ": none, the key is in a PKCS#11 token");
         }
       }
       for (Path f : files) {
-        if (!Files.exists(f)
-            && (f.equals(d.checkpointKey()) && sources.checkpoint() != null
-                || f.equals(d.receiptKey()) && sources.receipt() != null)) {
-          System.out.println("  " + f + ": none, the key is in a PKCS#11 token");
-          continue;
-        }
         try {
           String text = new String(KeyFiles.readChecked(f), StandardCharsets.US_ASCII);
           if (EncryptedPkcs8.isEncrypted(text)) {

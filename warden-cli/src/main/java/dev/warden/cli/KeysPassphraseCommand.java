@@ -6,6 +6,7 @@ import dev.warden.crypto.KeyFiles;
 import dev.warden.crypto.KeyPassphrase;
 import dev.warden.crypto.KeyProtection;
 import dev.warden.server.DataDir;
+import dev.warden.server.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -51,8 +51,10 @@ final class KeysPassphraseCommand implements Callable<Integer> {
     DataDir d = data.dataDir();
     KeyProtection current;
     KeyProtection next;
+    List<Path> files;
     try {
       d.checkKeysDir();
+      files = d.keyFiles(ServerConfig.load(d).keys());
       current = KeyProtection.fromEnvironment(Main.env(spec), false);
       KeyPassphrase p =
           KeyPassphrase.fromEnvironment(
@@ -84,7 +86,7 @@ final class KeysPassphraseCommand implements Callable<Integer> {
     }
     try {
       SecureRandom random = new SecureRandom();
-      for (Path f : keyFiles(d)) {
+      for (Path f : files) {
         out.println("  " + f + ": " + reencrypt(f, current, next, random));
       }
     } catch (IOException e) {
@@ -98,17 +100,6 @@ final class KeysPassphraseCommand implements Callable<Integer> {
             + KeyPassphrase.ENV_FILE
             + " at the new file, and keep the old one until the server has started.");
     return 0;
-  }
-
-  private static List<Path> keyFiles(DataDir d) throws IOException {
-    List<Path> files = new ArrayList<>(List.of(d.checkpointKey(), d.receiptKey()));
-    files.add(d.paramsHmacKey());
-    if (Files.isDirectory(d.retiredKeys())) {
-      try (var s = Files.list(d.retiredKeys())) {
-        s.filter(p -> p.getFileName().toString().endsWith(".key")).sorted().forEach(files::add);
-      }
-    }
-    return files;
   }
 
   /** Replaces {@code f} by its content sealed under {@code next}; says what it did. */

@@ -114,7 +114,8 @@ final class AuditFixture {
     }
   }
 
-  private static String agentJson(String id, byte[] publicKey) {
+  /** The admin API's body registering {@code id}, tenant {@code acme}, with an Ed25519 key. */
+  static String agentJson(String id, byte[] publicKey) {
     return "{\"id\":\""
         + id
         + "\",\"tenant\":\"acme\",\"keys\":[{\"alg\":\"ed25519\",\"public_key\":\""

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,16 +120,11 @@ final class CrashWarden {
 
     /** Registers {@code key} as an Ed25519 agent of tenant {@code acme}. */
     void registerAgent(String agent, SigningKey key) throws Exception {
-      String pub = Base64.getEncoder().encodeToString(key.publicKey().orElseThrow());
       HttpResponse<String> r =
           admin(
               "POST",
               "/v1/admin/agents",
-              "{\"id\":\""
-                  + agent
-                  + "\",\"tenant\":\"acme\",\"keys\":[{\"alg\":\"ed25519\",\"public_key\":\""
-                  + pub
-                  + "\"}]}");
+              AuditFixture.agentJson(agent, key.publicKey().orElseThrow()));
       assertThat(r.statusCode()).as("%s: agent create: %s", context, r.body()).isEqualTo(201);
     }
   }

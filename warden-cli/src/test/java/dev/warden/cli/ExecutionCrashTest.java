@@ -20,7 +20,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -230,7 +229,6 @@ final class ExecutionCrashTest {
 
   private void registerAgent(ChildJvm.Server server, DataDir data, SigningKey key)
       throws Exception {
-    String pub = Base64.getEncoder().encodeToString(key.publicKey().orElseThrow());
     HttpResponse<String> r =
         http.send(
             HttpRequest.newBuilder(server.base().resolve("/v1/admin/agents"))
@@ -239,12 +237,7 @@ final class ExecutionCrashTest {
                 .header("Content-Type", "application/json")
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
-                        "{\"id\":\""
-                            + AGENT
-                            + "\",\"tenant\":\"acme\",\"keys\":[{\"alg\":\"ed25519\","
-                            + "\"public_key\":\""
-                            + pub
-                            + "\"}]}"))
+                        AuditFixture.agentJson(AGENT, key.publicKey().orElseThrow())))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as("agent create: %s", r.body()).isEqualTo(201);

@@ -25,7 +25,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -156,17 +155,12 @@ final class ReplicaCluster implements AutoCloseable {
     byte[] seed = new byte[32];
     new SecureRandom().nextBytes(seed);
     SigningKey key = SigningKey.ed25519(id, seed);
-    String pub = Base64.getEncoder().encodeToString(key.publicKey().orElseThrow());
     HttpResponse<String> res =
         admin(
             r,
             "POST",
             "/v1/admin/agents",
-            "{\"id\":\""
-                + id
-                + "\",\"tenant\":\"acme\",\"keys\":[{\"alg\":\"ed25519\",\"public_key\":\""
-                + pub
-                + "\"}]}");
+            AuditFixture.agentJson(id, key.publicKey().orElseThrow()));
     assertThat(res.statusCode()).as("agent create: %s", res.body()).isEqualTo(201);
     return key;
   }

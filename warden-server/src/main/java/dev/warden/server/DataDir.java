@@ -24,6 +24,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
@@ -117,6 +118,28 @@ public record DataDir(Path root, @Nullable String store) {
   /** Params HMAC keys a rotation replaced, kept to test old HMACs: {@code <id>.key}. */
   public Path retiredKeys() {
     return keys().resolve("retired");
+  }
+
+  /**
+   * The private key files of this directory's keys, as {@code keys encrypt}, {@code keys
+   * passphrase} and {@code doctor} go over them: the checkpoint and receipt keys' (unless {@code
+   * sources} holds the key in a token), the params HMAC key's, and the retired keys', sorted.
+   */
+  public List<Path> keyFiles(KeySources sources) throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (Keyring.Which w : List.of(Keyring.Which.CHECKPOINT, Keyring.Which.RECEIPT)) {
+      Path f = w == Keyring.Which.CHECKPOINT ? checkpointKey() : receiptKey();
+      if (sources.of(w) == null) {
+        files.add(f);
+      }
+    }
+    files.add(paramsHmacKey());
+    if (Files.isDirectory(retiredKeys())) {
+      try (var s = Files.list(retiredKeys())) {
+        s.filter(p -> p.getFileName().toString().endsWith(".key")).sorted().forEach(files::add);
+      }
+    }
+    return files;
   }
 
   /** The public record of every key, active and retired ({@link Keyring}). */

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
@@ -191,10 +190,5 @@ public final class Doctor {
 
   static String message(Exception e) {
     return e.getMessage() == null ? e.toString() : e.getMessage();
-  }
-
-  /** A file's name relative to the data directory, for shorter messages. */
-  static String rel(DataDir dir, Path file) {
-    return file.startsWith(dir.root()) ? dir.root().relativize(file).toString() : file.toString();
   }
 }

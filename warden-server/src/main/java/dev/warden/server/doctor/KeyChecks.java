@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,15 +49,17 @@ final class KeyChecks {
     } catch (IOException e) {
       out.add(Finding.fail("keys.dir", Doctor.message(e)));
     }
-    List<Path> files = new ArrayList<>();
-    if (sources.of(Keyring.Which.CHECKPOINT) == null) {
-      files.add(dir.checkpointKey());
+    try {
+      keyFiles(dir.keyFiles(sources));
+    } catch (IOException e) {
+      out.add(Finding.fail("keys.files", "cannot list the key files of " + dir.keys() + ": " + e));
     }
-    if (sources.of(Keyring.Which.RECEIPT) == null) {
-      files.add(dir.receiptKey());
-    }
-    files.add(dir.paramsHmacKey());
-    files.addAll(retired());
+    adminToken();
+    keyring();
+  }
+
+  /** Each key file is closed to others, the user's own, and encrypted. */
+  private void keyFiles(List<Path> files) {
     int problems = 0;
     for (Path f : files) {
       try {
@@ -83,20 +84,6 @@ final class KeyChecks {
       out.add(
           Finding.ok(
               "keys.files", files.size() + " key files: encrypted, mode 0600, owned by you"));
-    }
-    adminToken();
-    keyring();
-  }
-
-  private List<Path> retired() {
-    if (!Files.isDirectory(dir.retiredKeys())) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.list(dir.retiredKeys())) {
-      return s.sorted().toList();
-    } catch (IOException e) {
-      out.add(Finding.fail("keys.files", "cannot list " + dir.retiredKeys() + ": " + e));
-      return List.of();
     }
   }
 
